@@ -1,0 +1,142 @@
+"""Scheduled video sessions, who takes part in them, and who actually attended."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from models.base import Base, utcnow
+
+# Participants may open the room this long before the start.
+JOIN_EARLY = timedelta(minutes=10)
+
+
+class SessionKind(enum.StrEnum):
+    """A private call between a pair, or a mentor's group office hours."""
+
+    ONE_ON_ONE = "one_on_one"
+    OFFICE_HOURS = "office_hours"
+
+
+class MentoringSession(Base):
+    """One scheduled call. Named so as not to clash with a database session."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SessionKind] = mapped_column(
+        Enum(
+            SessionKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mentorship_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    participants: Mapped[list[SessionParticipant]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan", order_by="SessionParticipant.user_id"
+    )
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the session is scheduled to end."""
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def participant_ids(self) -> list[int]:
+        """Ids of everyone taking part, host included."""
+        return [p.user_id for p in self.participants]
+
+    def is_joinable(self, now: datetime) -> bool:
+        """Whether the room is open: from a few minutes before the start to the end."""
+        return self.starts_at - JOIN_EARLY <= now < self.ends_at
+
+
+class SessionParticipant(Base):
+    """A user invited to a session."""
+
+    __tablename__ = "session_participants"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Attendance(Base):
+    """One stay of a user in a session's room, from joining to leaving."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+def _with_participants() -> selectinload[MentoringSession]:  # type: ignore[type-arg]
+    return selectinload(MentoringSession.participants)
+
+
+async def get_session_for(
+    db: AsyncSession, session_id: int, user_id: int
+) -> MentoringSession | None:
+    """The session if `user_id` takes part in it; None otherwise, so outsiders learn nothing."""
+    result = await db.execute(
+        select(MentoringSession)
+        .join(SessionParticipant)
+        .where(MentoringSession.id == session_id, SessionParticipant.user_id == user_id)
+        .options(_with_participants())
+    )
+    return result.scalars().first()
+
+
+async def sessions_of(
+    db: AsyncSession, user_id: int, *, since: datetime | None = None
+) -> Sequence[MentoringSession]:
+    """The user's sessions in start order, only those not yet ended when `since` is given."""
+    query = (
+        select(MentoringSession)
+        .join(SessionParticipant)
+        .where(SessionParticipant.user_id == user_id)
+        .options(_with_participants())
+        .order_by(MentoringSession.starts_at, MentoringSession.id)
+    )
+    sessions = (await db.execute(query)).scalars().all()
+    if since is not None:
+        sessions = [s for s in sessions if s.ends_at > since]
+    return sessions
+
+
+async def latest_session_of_mentorship(
+    db: AsyncSession, mentorship_id: int, *, before: datetime
+) -> MentoringSession | None:
+    """The mentorship's most recent session starting before `before`."""
+    result = await db.execute(
+        select(MentoringSession)
+        .where(
+            MentoringSession.mentorship_id == mentorship_id,
+            MentoringSession.starts_at < before,
+        )
+        .order_by(MentoringSession.starts_at.desc())
+        .limit(1)
+    )
+    return result.scalars().first()

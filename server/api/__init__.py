@@ -1,0 +1,21 @@
+"""The JSON API under /api/v1: every area's route table, plus its OpenAPI document."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from server.api import accounts, mentorships, sessions
+from server.api.openapi import openapi_handler
+from server.api.routing import PREFIX, ApiRoutes, Operation
+
+AREAS: list[ApiRoutes] = [accounts.routes, mentorships.routes, sessions.routes]
+
+
+def setup_api(app: web.Application, extra: list[ApiRoutes] = ()) -> list[Operation]:  # type: ignore[assignment]
+    """Add every API route (ours and those of other packages) and the OpenAPI document."""
+    operations: list[Operation] = []
+    for area in [*AREAS, *extra]:
+        area.add_to(app)
+        operations.extend(area.operations)
+    app.router.add_get(PREFIX + "/openapi.json", openapi_handler(operations))
+    return operations

@@ -1,0 +1,52 @@
+"""Mentorships API: mentees ask, mentors answer."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.mentorships import mentorships_of
+from server.api.representations import mentorship_json
+from server.api.routing import ApiRoutes, int_param
+from server.auth import require_user
+from server.db import unit_of_work
+from server.errors import read_json
+from server.schemas import MentorshipIn
+from server.services import mentorships
+
+routes = ApiRoutes("mentorships")
+
+
+@routes.route("POST", "/mentorships", "Ask a mentor (mentees)", body=MentorshipIn, status=201)
+async def create(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, MentorshipIn)
+    async with unit_of_work(request.app) as db:
+        mentorship = await mentorships.request_mentorship(db, user, data)
+    return web.json_response({"mentorship": mentorship_json(mentorship)}, status=201)
+
+
+async def _decide(request: web.Request, *, accept: bool) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        mentorship = await mentorships.decide(
+            db, user, int_param(request, "mentorship_id"), accept=accept
+        )
+    return web.json_response({"mentorship": mentorship_json(mentorship)})
+
+
+@routes.route("POST", "/mentorships/{mentorship_id}/accept", "Accept a request (the mentor)")
+async def accept(request: web.Request) -> web.Response:
+    return await _decide(request, accept=True)
+
+
+@routes.route("POST", "/mentorships/{mentorship_id}/decline", "Decline a request (the mentor)")
+async def decline(request: web.Request) -> web.Response:
+    return await _decide(request, accept=False)
+
+
+@routes.route("GET", "/mentorships", "My mentorships, newest first")
+async def mine(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        found = await mentorships_of(db, user.id)
+    return web.json_response({"mentorships": [mentorship_json(m) for m in found]})

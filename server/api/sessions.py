@@ -1,0 +1,44 @@
+"""Sessions API: schedule, list and read sessions (participants only)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.base import utcnow
+from models.sessions import get_session_for, sessions_of
+from server.api.representations import session_json
+from server.api.routing import ApiRoutes, int_param
+from server.auth import require_user
+from server.db import unit_of_work
+from server.errors import not_found, read_json
+from server.schemas import SessionIn
+from server.services.sessions import create_session
+
+routes = ApiRoutes("sessions")
+
+
+@routes.route("POST", "/sessions", "Schedule a session", body=SessionIn, status=201)
+async def create(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, SessionIn)
+    async with unit_of_work(request.app) as db:
+        session = await create_session(db, user, data)
+    return web.json_response({"session": session_json(session)}, status=201)
+
+
+@routes.route("GET", "/sessions", "My sessions not yet ended, soonest first")
+async def mine(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        found = await sessions_of(db, user.id, since=utcnow())
+    return web.json_response({"sessions": [session_json(s) for s in found]})
+
+
+@routes.route("GET", "/sessions/{session_id}", "One session (participants only; others get 404)")
+async def one(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        session = await get_session_for(db, int_param(request, "session_id"), user.id)
+    if session is None:
+        raise not_found("session")
+    return web.json_response({"session": session_json(session)})

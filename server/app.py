@@ -1,0 +1,54 @@
+"""The composition root: `create_app(settings)` wires every part of Tandem together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from models.database import create_engine, create_session_factory, upgrade
+from server import keys
+from server.api import setup_api
+from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
+from server.settings import Settings, finalize
+from server.throttle import LoginThrottle
+from web.routes import setup_web
+
+log = logging.getLogger(__name__)
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    """Open the engine, bring the schema up to date, and dispose of it at shutdown."""
+    engine = create_engine(app[keys.SETTINGS].database_url)
+    await upgrade(engine)
+    app[keys.ENGINE] = engine
+    app[keys.DB] = create_session_factory(engine)
+    yield
+    await engine.dispose()
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and database reachability, for load balancers and operators."""
+    from sqlalchemy import text
+
+    async with request.app[keys.DB]() as db:
+        await db.execute(text("SELECT 1"))
+    return web.json_response({"status": "ok"})
+
+
+def create_app(settings: Settings) -> web.Application:
+    """A fully wired Tandem application; nothing is opened until it starts."""
+    settings = finalize(settings)
+    app = web.Application(
+        middlewares=[error_middleware, api_csrf_middleware],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.THROTTLE] = LoginThrottle()
+    app.cleanup_ctx.append(_database)
+    app.on_response_prepare.append(add_security_headers)
+    app.router.add_get("/healthz", healthz)
+    setup_api(app)
+    setup_web(app)
+    return app

@@ -1,0 +1,72 @@
+"""The `tandem` command: serve the site, migrate the database, load demo data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from aiohttp import web
+
+from models.database import create_engine, upgrade
+from server.settings import SettingsError, finalize, settings_from_env
+
+
+def _parser() -> argparse.ArgumentParser:
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", help="address to listen on (TANDEM_HOST, default 127.0.0.1)")
+    serving.add_argument("--port", type=int, help="port to listen on (TANDEM_PORT, default 8080)")
+    serving.add_argument("--demo", action="store_true", help="load demo users and sessions first")
+    parser = argparse.ArgumentParser(
+        prog="tandem", description="Tandem mentoring platform", parents=[serving]
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the web server (the default)", parents=[serving])
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply pending migrations")
+    sub.add_parser("demo", help="load demo data and exit")
+    return parser
+
+
+async def _upgrade(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `tandem` and `python -m server`."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = finalize(settings_from_env())
+    except SettingsError as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or "serve"
+    if command == "db":
+        asyncio.run(_upgrade(settings.database_url))
+        print("Database is up to date.")
+        return 0
+    if command == "demo":
+        from server.demo import load_demo
+
+        asyncio.run(load_demo(settings))
+        return 0
+    settings = settings.with_overrides(host=getattr(args, "host", None), port=getattr(args, "port", None))
+    from server.app import create_app
+
+    if getattr(args, "demo", False):
+        from server.demo import DEMO_PASSWORD, load_demo
+
+        asyncio.run(load_demo(settings))
+        print(f"Demo login: maya@demo.tandem / {DEMO_PASSWORD} (mentor), "
+              f"leo@demo.tandem / {DEMO_PASSWORD} (mentee)")
+    print(f"Tandem is running at http://{settings.host}:{settings.port}/", flush=True)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                shutdown_timeout=5)
+    return 0

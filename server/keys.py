@@ -1,0 +1,19 @@
+"""Every piece of typed application state, in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+if TYPE_CHECKING:
+    from server.services.accounts import Locator
+    from server.settings import Settings
+    from server.throttle import LoginThrottle
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
+DB: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("db")
+THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("throttle")
+LOCATOR: web.AppKey[Locator] = web.AppKey("locator")

@@ -1,0 +1,104 @@
+"""Sign-up, log-in, password changes and profile edits."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.users import Profile, User, get_profile, get_user_by_email, normalize_email
+from server.errors import ApiError
+from server.schemas import PasswordChangeIn, ProfileIn, SignupIn
+from server.security import hash_password, verify_password
+from server.throttle import LoginThrottle
+
+# Turns (city, country) into a stored point, or None when the place is unknown.
+Locator = Callable[[str, str], Awaitable[tuple[float, float] | None]]
+
+
+async def sign_up(db: AsyncSession, data: SignupIn) -> User:
+    """Create an account with an empty profile; the address must be new in any case."""
+    if await get_user_by_email(db, data.email):
+        raise ApiError(
+            409,
+            "email_taken",
+            "An account with this e-mail address already exists.",
+            fields={"email": "This e-mail address is already registered."},
+        )
+    user = User(
+        email=data.email,
+        email_normalized=normalize_email(data.email),
+        name=data.name,
+        password_hash=hash_password(data.password),
+        roles=sorted(set(data.roles)),
+    )
+    db.add(user)
+    await db.flush()
+    db.add(Profile(user_id=user.id, mentor_capacity=3 if "mentor" in data.roles else 0))
+    await db.flush()
+    return user
+
+
+async def authenticate(
+    db: AsyncSession, throttle: LoginThrottle, email: str, password: str, address: str
+) -> User:
+    """The user these credentials belong to; 401 when wrong, 429 after too many failures."""
+    account = normalize_email(email)
+    wait = throttle.retry_after(account, address)
+    if wait:
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"Too many failed log-ins. Try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+        )
+    user = await get_user_by_email(db, email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        throttle.record_failure(account, address)
+        raise ApiError(401, "invalid_credentials", "The e-mail address or password is wrong.")
+    throttle.reset(account)
+    return user
+
+
+async def change_password(db: AsyncSession, user: User, data: PasswordChangeIn) -> None:
+    """Replace the password after checking the current one."""
+    if not verify_password(user.password_hash, data.current_password):
+        raise ApiError(
+            422,
+            "validation_error",
+            "The current password is wrong.",
+            fields={"current_password": "This is not your current password."},
+        )
+    user.password_hash = hash_password(data.new_password)
+    db.add(user)
+
+
+async def update_profile(
+    db: AsyncSession, user: User, data: ProfileIn, locate: Locator | None = None
+) -> Profile:
+    """Apply the fields sent; geocode once when the city or country changes."""
+    profile = await get_profile(db, user.id)
+    changes = data.model_dump(exclude_unset=True)
+    if (name := changes.pop("name", None)) is not None:
+        user.name = name
+        db.add(user)
+    moved = any(
+        key in changes and changes[key] != getattr(profile, key) for key in ("city", "country")
+    )
+    for key, value in changes.items():
+        setattr(profile, key, value)
+    if moved:
+        profile.latitude = profile.longitude = None
+        if profile.city and locate is not None:
+            point = await locate(profile.city, profile.country)
+            if point is None:
+                raise ApiError(
+                    422,
+                    "unknown_place",
+                    f"We could not find {profile.city!r}. Check the spelling or pick a larger city nearby.",
+                    fields={"city": "Unknown city."},
+                )
+            profile.latitude, profile.longitude = point
+    db.add(profile)
+    await db.flush()
+    return profile

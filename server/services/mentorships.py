@@ -1,0 +1,62 @@
+"""Asking a mentor, and the mentor's answer."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.mentorships import (
+    Mentorship,
+    MentorshipStatus,
+    active_mentee_count,
+    open_mentorship_between,
+)
+from models.users import User, get_profile, get_user
+from server.errors import ApiError, not_found
+from server.schemas import MentorshipIn
+
+
+async def request_mentorship(db: AsyncSession, mentee: User, data: MentorshipIn) -> Mentorship:
+    """A mentee asks a mentor to mentor them."""
+    if not mentee.has_role("mentee"):
+        raise ApiError(403, "not_a_mentee", "Only mentees can ask for a mentor.")
+    mentor = await get_user(db, data.mentor_id)
+    if mentor is None or not mentor.has_role("mentor"):
+        raise ApiError(
+            422, "validation_error", "That user is not a mentor.",
+            fields={"mentor_id": "Not a mentor."},
+        )
+    if mentor.id == mentee.id:
+        raise ApiError(422, "validation_error", "You cannot mentor yourself.",
+                       fields={"mentor_id": "That is you."})
+    if await open_mentorship_between(db, mentor.id, mentee.id):
+        raise ApiError(409, "already_requested", "You already have a mentorship with this mentor.")
+    mentorship = Mentorship(mentor_id=mentor.id, mentee_id=mentee.id, message=data.message)
+    db.add(mentorship)
+    await db.flush()
+    return mentorship
+
+
+async def decide(db: AsyncSession, mentor: User, mentorship_id: int, *, accept: bool) -> Mentorship:
+    """The mentor accepts or declines a request addressed to them."""
+    mentorship = await db.get(Mentorship, mentorship_id)
+    if mentorship is None or not mentorship.involves(mentor.id):
+        raise not_found("mentorship")
+    if mentorship.mentor_id != mentor.id:
+        raise ApiError(403, "not_the_mentor", "Only the mentor can answer this request.")
+    if mentorship.status != MentorshipStatus.REQUESTED:
+        raise ApiError(409, "already_decided", f"This request is already {mentorship.status.value}.")
+    if accept:
+        capacity = (await get_profile(db, mentor.id)).mentor_capacity
+        if await active_mentee_count(db, mentor.id) >= capacity:
+            raise ApiError(
+                409, "at_capacity",
+                f"You are at your capacity of {capacity} mentees; raise it in your profile first.",
+            )
+        mentorship.status = MentorshipStatus.ACTIVE
+        mentorship.started_at = utcnow()
+    else:
+        mentorship.status = MentorshipStatus.DECLINED
+    db.add(mentorship)
+    await db.flush()
+    return mentorship

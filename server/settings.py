@@ -1,0 +1,105 @@
+"""Configuration: environment variables, overridden by command-line flags."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/tandem.db"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used, with a message for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything an app instance is configured with; tests build their own."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8080
+    secret_key: str = ""
+    redis_url: str | None = None
+    var_dir: Path = Path("var")
+    # STUN/TURN servers handed to browsers, as RTCIceServer dicts.
+    ice_servers: list[dict[str, Any]] = field(default_factory=list)
+    # coturn `use-auth-secret`: when set, TURN credentials are minted per user.
+    turn_secret: str | None = None
+    turn_ttl_seconds: int = 3600
+    # Cookies get the Secure flag; on by default when served over https behind a proxy.
+    secure_cookies: bool = False
+    # Origins allowed to open WebSockets besides the page's own host.
+    allowed_origins: tuple[str, ...] = ()
+    login_session_days: int = 14
+    max_body_bytes: int = 64 * 1024
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _ice_servers(raw: str | None) -> list[dict[str, Any]]:
+    if not raw:
+        return []
+    try:
+        servers = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"TANDEM_ICE_SERVERS is not valid JSON: {exc}") from None
+    if not isinstance(servers, list) or not all(
+        isinstance(s, dict) and "urls" in s for s in servers
+    ):
+        raise SettingsError('TANDEM_ICE_SERVERS must be a JSON list of {"urls": ...} objects')
+    return servers
+
+
+def load_secret_key(var_dir: Path) -> str:
+    """The secret key kept under var/, generated on first use so restarts keep sessions."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from TANDEM_* environment variables; the secret key is filled in later."""
+    env = os.environ if env is None else env
+    origins = tuple(o.strip() for o in env.get("TANDEM_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return Settings(
+        database_url=env.get("TANDEM_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        host=env.get("TANDEM_HOST") or "127.0.0.1",
+        port=_int(env, "TANDEM_PORT", 8080),
+        secret_key=env.get("TANDEM_SECRET_KEY", ""),
+        redis_url=env.get("TANDEM_REDIS_URL") or None,
+        var_dir=Path(env.get("TANDEM_VAR_DIR") or "var"),
+        ice_servers=_ice_servers(env.get("TANDEM_ICE_SERVERS")),
+        turn_secret=env.get("TANDEM_TURN_SECRET") or None,
+        secure_cookies=env.get("TANDEM_SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
+        allowed_origins=origins,
+    )
+
+
+def finalize(settings: Settings) -> Settings:
+    """Fill in what must exist before serving: the secret key."""
+    if settings.secret_key:
+        return settings
+    return replace(settings, secret_key=load_secret_key(settings.var_dir))

@@ -1,0 +1,45 @@
+"""The pages' routes, templates and static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from server.middlewares import ERROR_PAGE
+from web.rendering import error_page
+from web.template_filters import FILTERS
+from web.views import accounts, dashboard, sessions
+
+WEB_DIR = Path(__file__).parent
+
+
+def setup_web(app: web.Application) -> None:
+    """Templates (autoescaped), page routes and /static."""
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(FILTERS)
+    app[ERROR_PAGE] = error_page
+    r = app.router
+    r.add_get("/", dashboard.landing)
+    r.add_get("/signup", accounts.signup_page)
+    r.add_post("/signup", accounts.signup_submit)
+    r.add_get("/login", accounts.login_page)
+    r.add_post("/login", accounts.login_submit)
+    r.add_post("/logout", accounts.logout_submit)
+    r.add_get("/dashboard", dashboard.dashboard)
+    r.add_get("/profile", accounts.profile_page)
+    r.add_post("/profile", accounts.profile_submit)
+    r.add_get("/settings/password", accounts.password_page)
+    r.add_post("/settings/password", accounts.password_submit)
+    r.add_get("/users/{user_id}", dashboard.public_profile)
+    r.add_get("/sessions/{session_id}", sessions.session_page)
+    static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
+    # Versioned URLs: browsers may cache static files for as long as they like.
+    env.globals["static"] = lambda path: str(static.url_for(filename=path))

@@ -1,0 +1,25 @@
+"""Jinja filters: times shown in the viewer's zone, durations in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def in_zone(value: datetime, zone: str | None) -> datetime:
+    """`value` converted to the IANA zone `zone` (UTC when unknown)."""
+    try:
+        return value.astimezone(ZoneInfo(zone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return value.astimezone(ZoneInfo("UTC"))
+
+
+def when(value: datetime, zone: str | None = None) -> str:
+    """A readable date and time in the viewer's zone, with the zone's abbreviation."""
+    local = in_zone(value, zone)
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
+
+
+FILTERS: dict[str, Callable[..., Any]] = {"when": when}

@@ -1,0 +1,140 @@
+"""Pages for signing up, logging in and out, and editing one's profile."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.users import get_profile
+from server import keys
+from server.auth import (
+    SESSION_COOKIE,
+    client_address,
+    end_login,
+    revoke_other_logins,
+    start_login,
+)
+from server.db import unit_of_work
+from server.errors import ApiError, validate
+from server.schemas import LoginIn, PasswordChangeIn, ProfileIn, SignupIn
+from server.services import accounts
+from web.forms import list_field, read_form, text_fields
+from web.rendering import page_user, redirect, render
+
+PROFILE_TEXT_FIELDS = ["name", "headline", "bio", "goals", "industry", "timezone", "city",
+                       "country", "max_travel_km", "mentor_capacity"]
+
+
+async def signup_page(request: web.Request) -> web.Response:
+    return await render(request, "signup.html", {"form": {}, "errors": {}})
+
+
+async def signup_submit(request: web.Request) -> web.Response:
+    form = await read_form(request)
+    values = text_fields(form, ["email", "name", "password"])
+    values["roles"] = form.getall("roles", [])
+    try:
+        data = validate(SignupIn, values)
+        async with unit_of_work(request.app) as db:
+            user = await accounts.sign_up(db, data)
+            response = redirect("/profile?welcome=1")
+            await start_login(db, request, response, user)
+    except ApiError as exc:
+        values.pop("password", None)
+        return await render(request, "signup.html",
+                            {"form": values, "errors": exc.fields or {}, "message": exc.message},
+                            status=exc.status)
+    raise response
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return await render(request, "login.html", {"form": {}, "next": _next(request)})
+
+
+def _next(request: web.Request) -> str:
+    target = request.query.get("next", "/dashboard")
+    # Only local paths: never an open redirect.
+    return target if target.startswith("/") and not target.startswith("//") else "/dashboard"
+
+
+async def login_submit(request: web.Request) -> web.Response:
+    form = await read_form(request)
+    values = text_fields(form, ["email", "password"])
+    try:
+        data = validate(LoginIn, values)
+        async with unit_of_work(request.app) as db:
+            user = await accounts.authenticate(
+                db, request.app[keys.THROTTLE], data.email, data.password, client_address(request)
+            )
+            response = redirect(_next(request))
+            await start_login(db, request, response, user)
+    except ApiError as exc:
+        response_page = await render(
+            request, "login.html",
+            {"form": {"email": values.get("email", "")}, "message": exc.message,
+             "next": _next(request)},
+            status=exc.status,
+        )
+        response_page.headers.update(exc.headers)
+        return response_page
+    raise response
+
+
+async def logout_submit(request: web.Request) -> web.Response:
+    await read_form(request)
+    response = redirect("/")
+    async with unit_of_work(request.app) as db:
+        await end_login(db, request, response)
+    raise response
+
+
+async def profile_page(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    async with unit_of_work(request.app) as db:
+        profile = await get_profile(db, user.id)
+    form = {name: getattr(profile, name, "") for name in PROFILE_TEXT_FIELDS if name != "name"}
+    form.update(name=user.name, skills=", ".join(profile.skills),
+                languages=", ".join(profile.languages), open_to_meetups=profile.open_to_meetups)
+    return await render(request, "profile_edit.html", {
+        "form": form, "errors": {}, "welcome": "welcome" in request.query,
+        "saved": "saved" in request.query,
+    })
+
+
+async def profile_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    form = await read_form(request)
+    values = text_fields(form, PROFILE_TEXT_FIELDS)
+    values["skills"] = list_field(form, "skills")
+    values["languages"] = list_field(form, "languages")
+    values["open_to_meetups"] = form.get("open_to_meetups") == "on"
+    try:
+        data = validate(ProfileIn, values)
+        async with unit_of_work(request.app) as db:
+            await accounts.update_profile(db, user, data, request.app.get(keys.LOCATOR))
+    except ApiError as exc:
+        shown = {**values, "skills": form.get("skills", ""), "languages": form.get("languages", "")}
+        return await render(request, "profile_edit.html",
+                            {"form": shown, "errors": exc.fields or {}, "message": exc.message},
+                            status=exc.status)
+    raise redirect("/profile?saved=1")
+
+
+async def password_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    form = await read_form(request)
+    values = text_fields(form, ["current_password", "new_password"])
+    try:
+        data = validate(PasswordChangeIn, values)
+        async with unit_of_work(request.app) as db:
+            await accounts.change_password(db, user, data)
+            await revoke_other_logins(db, user.id, request.cookies.get(SESSION_COOKIE))
+    except ApiError as exc:
+        return await render(request, "password.html",
+                            {"errors": exc.fields or {}, "message": exc.message},
+                            status=exc.status)
+    return await render(request, "password.html", {"errors": {}, "saved": True})
+
+
+async def password_page(request: web.Request) -> web.Response:
+    await page_user(request)
+    return await render(request, "password.html", {"errors": {}})

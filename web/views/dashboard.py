@@ -1,0 +1,48 @@
+"""The landing page, each user's dashboard and public profiles."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.base import utcnow
+from models.mentorships import mentorships_of
+from models.sessions import sessions_of
+from models.users import get_profile, get_user, users_by_ids
+from server.api.routing import int_param
+from server.auth import current_user
+from server.db import unit_of_work
+from server.errors import not_found
+from web.rendering import page_user, render
+
+
+async def landing(request: web.Request) -> web.Response:
+    if await current_user(request) is not None:
+        raise web.HTTPSeeOther("/dashboard")
+    return await render(request, "landing.html")
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    async with unit_of_work(request.app) as db:
+        profile = await get_profile(db, user.id)
+        sessions = await sessions_of(db, user.id, since=utcnow())
+        mentorships = await mentorships_of(db, user.id)
+        people = await users_by_ids(
+            db,
+            [m.mentor_id for m in mentorships] + [m.mentee_id for m in mentorships]
+            + [uid for s in sessions for uid in s.participant_ids],
+        )
+    return await render(request, "dashboard.html", {
+        "profile": profile, "sessions": sessions, "mentorships": mentorships, "people": people,
+        "now": utcnow(),
+    })
+
+
+async def public_profile(request: web.Request) -> web.Response:
+    await page_user(request)
+    async with unit_of_work(request.app) as db:
+        person = await get_user(db, int_param(request, "user_id"))
+        if person is None:
+            raise not_found("person")
+        profile = await get_profile(db, person.id)
+    return await render(request, "profile.html", {"person": person, "profile": profile})

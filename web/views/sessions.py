@@ -1,0 +1,29 @@
+"""The session page: when, who, and the way into the call."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.base import utcnow
+from models.sessions import JOIN_EARLY, get_session_for
+from models.users import get_profile, users_by_ids
+from server.api.routing import int_param
+from server.db import unit_of_work
+from server.errors import not_found
+from web.rendering import page_user, render
+
+
+async def session_page(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    async with unit_of_work(request.app) as db:
+        session = await get_session_for(db, int_param(request, "session_id"), user.id)
+        if session is None:
+            raise not_found("session")
+        people = await users_by_ids(db, session.participant_ids)
+        viewer_zone = (await get_profile(db, user.id)).timezone
+    now = utcnow()
+    return await render(request, "session.html", {
+        "session": session, "people": people, "joinable": session.is_joinable(now),
+        "opens_at": session.starts_at - JOIN_EARLY, "has_ended": now >= session.ends_at,
+        "viewer_zone": viewer_zone, "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
+    })
