@@ -22,7 +22,6 @@ def setup_web(app: web.Application) -> None:
         app,
         loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
         autoescape=jinja2.select_autoescape(default=True),
-        undefined=jinja2.StrictUndefined,
     )
     env.filters.update(FILTERS)
     app[ERROR_PAGE] = error_page
