@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Enum, ForeignKey, Integer, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from models.base import Base, utcnow
 
@@ -92,7 +93,7 @@ class Attendance(Base):
     left_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
-def _with_participants() -> selectinload[MentoringSession]:  # type: ignore[type-arg]
+def _with_participants() -> _AbstractLoad:
     return selectinload(MentoringSession.participants)
 
 

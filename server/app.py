@@ -13,6 +13,7 @@ from server.api import setup_api
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle
+from signaling import setup_signaling
 from web.routes import setup_web
 
 log = logging.getLogger(__name__)
@@ -51,4 +52,5 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", healthz)
     setup_api(app)
     setup_web(app)
+    setup_signaling(app)
     return app

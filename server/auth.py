@@ -42,7 +42,10 @@ async def start_login(
         )
     )
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=days * 86400, **_cookie_options(request)  # type: ignore[arg-type]
+        SESSION_COOKIE,
+        token,
+        max_age=days * 86400,
+        **_cookie_options(request),  # type: ignore[arg-type]
     )
     request[_USER] = user
 

@@ -41,7 +41,9 @@ async def _upgrade(url: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `tandem` and `python -m server`."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = finalize(settings_from_env())
     except SettingsError as exc:
@@ -57,16 +59,21 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(load_demo(settings))
         return 0
-    settings = settings.with_overrides(host=getattr(args, "host", None), port=getattr(args, "port", None))
+    settings = settings.with_overrides(
+        host=getattr(args, "host", None), port=getattr(args, "port", None)
+    )
     from server.app import create_app
 
     if getattr(args, "demo", False):
         from server.demo import DEMO_PASSWORD, load_demo
 
         asyncio.run(load_demo(settings))
-        print(f"Demo login: maya@demo.tandem / {DEMO_PASSWORD} (mentor), "
-              f"leo@demo.tandem / {DEMO_PASSWORD} (mentee)")
+        print(
+            f"Demo login: maya@demo.tandem / {DEMO_PASSWORD} (mentor), "
+            f"leo@demo.tandem / {DEMO_PASSWORD} (mentee)"
+        )
     print(f"Tandem is running at http://{settings.host}:{settings.port}/", flush=True)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
-                shutdown_timeout=5)
+    web.run_app(
+        create_app(settings), host=settings.host, port=settings.port, print=None, shutdown_timeout=5
+    )
     return 0

@@ -11,9 +11,13 @@ if TYPE_CHECKING:
     from server.services.accounts import Locator
     from server.settings import Settings
     from server.throttle import LoginThrottle
+    from signaling.handler import Timing
+    from signaling.rooms import RoomRegistry
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 DB: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("db")
 THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("throttle")
 LOCATOR: web.AppKey[Locator] = web.AppKey("locator")
+ROOMS: web.AppKey[RoomRegistry] = web.AppKey("rooms")
+ROOM_TIMING: web.AppKey[Timing] = web.AppKey("room_timing")

@@ -47,8 +47,13 @@ def _code_for(status: int) -> str:
         return "error"
 
 
-async def _render(request: web.Request, status: int, code: str, message: str,
-                  headers: dict[str, str] | None = None) -> web.StreamResponse:
+async def _render(
+    request: web.Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> web.StreamResponse:
     page = request.app.get(ERROR_PAGE)
     if _is_api(request) or page is None:
         return error_response(status, code, message, headers=headers)
@@ -83,13 +88,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 @web.middleware
 async def api_csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Cookie-authenticated API writes must be JSON, which a cross-site form cannot send."""
-    if _is_api(request) and request.method in _UNSAFE:
-        if request.content_type != "application/json":
-            raise ApiError(
-                415,
-                "json_required",
-                "Send API requests with Content-Type: application/json.",
-            )
+    is_write = _is_api(request) and request.method in _UNSAFE
+    if is_write and request.content_type != "application/json":
+        raise ApiError(
+            415, "json_required", "Send API requests with Content-Type: application/json."
+        )
     return await handler(request)
 
 

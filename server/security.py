@@ -87,7 +87,9 @@ class JoinToken:
         return f"{payload}.{sign(secret, 'join', payload)}"
 
     @classmethod
-    def decode(cls, secret: str, token: str, *, room_id: int, now: float | None = None) -> JoinToken:
+    def decode(
+        cls, secret: str, token: str, *, room_id: int, now: float | None = None
+    ) -> JoinToken:
         """The token's contents, after checking signature, room and expiry."""
         payload, _, signature = token.partition(".")
         if not signature or not hmac.compare_digest(sign(secret, "join", payload), signature):

@@ -83,7 +83,9 @@ def load_secret_key(var_dir: Path) -> str:
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from TANDEM_* environment variables; the secret key is filled in later."""
     env = os.environ if env is None else env
-    origins = tuple(o.strip() for o in env.get("TANDEM_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    origins = tuple(
+        o.strip() for o in env.get("TANDEM_ALLOWED_ORIGINS", "").split(",") if o.strip()
+    )
     return Settings(
         database_url=env.get("TANDEM_DATABASE_URL") or DEFAULT_DATABASE_URL,
         host=env.get("TANDEM_HOST") or "127.0.0.1",

@@ -22,6 +22,7 @@ BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 
 Client = TestClient  # type: ignore[type-arg]
 ClientFactory = Callable[..., Awaitable[Client]]
+MakeClient = Callable[[], Awaitable[Client]]
 
 
 async def _postgres_database() -> AsyncIterator[str]:
@@ -62,7 +63,7 @@ async def client(aiohttp_client: ClientFactory, settings: Settings) -> Client:
 
 
 @pytest.fixture
-def make_client(aiohttp_client: ClientFactory, client: Client) -> Callable[[], Awaitable[Client]]:
+def make_client(aiohttp_client: ClientFactory, client: Client) -> MakeClient:
     """Another browser (its own cookie jar) on the same running app."""
 
     async def make() -> Client:
@@ -75,7 +76,11 @@ JSON = {"Content-Type": "application/json"}
 
 
 async def signup(
-    client: Client, email: str, *, roles: list[str] | None = None, name: str = "Test User",
+    client: Client,
+    email: str,
+    *,
+    roles: list[str] | None = None,
+    name: str = "Test User",
     password: str = "correct horse battery",
 ) -> dict[str, Any]:
     """Sign `client` up (and so log it in); returns the user JSON."""

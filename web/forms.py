@@ -28,7 +28,11 @@ def set_csrf_cookie(request: web.Request, response: web.StreamResponse) -> None:
     """Send the CSRF cookie if this request minted one."""
     if cookie := request.get(_NEW_CSRF):
         response.set_cookie(
-            CSRF_COOKIE, cookie, httponly=True, samesite="Strict", path="/",
+            CSRF_COOKIE,
+            cookie,
+            httponly=True,
+            samesite="Strict",
+            path="/",
             secure=request.app[keys.SETTINGS].secure_cookies or request.secure,
         )
 
@@ -46,7 +50,8 @@ async def read_form(request: web.Request) -> MultiDictProxy[str]:
         token if isinstance(token, str) else None,
     ):
         raise ApiError(
-            403, "csrf_failed",
+            403,
+            "csrf_failed",
             "This form has expired or came from another site. Reload the page and try again.",
         )
     return form  # type: ignore[return-value]

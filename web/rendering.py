@@ -30,8 +30,9 @@ async def render(
 
 async def error_page(request: web.Request, status: int, message: str) -> web.StreamResponse:
     """A readable error page in the site's layout."""
-    return await render(request, "error.html", {"status": status, "message": message},
-                        status=status)
+    return await render(
+        request, "error.html", {"status": status, "message": message}, status=status
+    )
 
 
 def redirect(location: str) -> web.HTTPSeeOther:

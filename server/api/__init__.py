@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import accounts, mentorships, sessions
+from server.api import accounts, mentorships, rooms, sessions
 from server.api.openapi import openapi_handler
 from server.api.routing import PREFIX, ApiRoutes, Operation
 
-AREAS: list[ApiRoutes] = [accounts.routes, mentorships.routes, sessions.routes]
+AREAS: list[ApiRoutes] = [accounts.routes, mentorships.routes, sessions.routes, rooms.routes]
 
 
-def setup_api(app: web.Application, extra: list[ApiRoutes] = ()) -> list[Operation]:  # type: ignore[assignment]
+def setup_api(app: web.Application, extra: tuple[ApiRoutes, ...] = ()) -> list[Operation]:
     """Add every API route (ours and those of other packages) and the OpenAPI document."""
     operations: list[Operation] = []
     for area in [*AREAS, *extra]:

@@ -24,8 +24,9 @@ from server.services import accounts
 routes = ApiRoutes("accounts")
 
 
-@routes.route("POST", "/auth/signup", "Create an account and log in", body=SignupIn,
-              status=201, auth=False)
+@routes.route(
+    "POST", "/auth/signup", "Create an account and log in", body=SignupIn, status=201, auth=False
+)
 async def signup(request: web.Request) -> web.Response:
     data = await read_json(request, SignupIn)
     async with unit_of_work(request.app) as db:
@@ -47,8 +48,9 @@ async def login(request: web.Request) -> web.Response:
     return response
 
 
-@routes.route("POST", "/auth/logout", "Log out (revokes the session server-side)",
-              status=204, auth=False)
+@routes.route(
+    "POST", "/auth/logout", "Log out (revokes the session server-side)", status=204, auth=False
+)
 async def logout(request: web.Request) -> web.Response:
     response = web.Response(status=204)
     async with unit_of_work(request.app) as db:
@@ -56,8 +58,13 @@ async def logout(request: web.Request) -> web.Response:
     return response
 
 
-@routes.route("POST", "/auth/password", "Change my password; other logins are ended",
-              body=PasswordChangeIn, status=204)
+@routes.route(
+    "POST",
+    "/auth/password",
+    "Change my password; other logins are ended",
+    body=PasswordChangeIn,
+    status=204,
+)
 async def password(request: web.Request) -> web.Response:
     user = await require_user(request)
     data = await read_json(request, PasswordChangeIn)
@@ -94,4 +101,3 @@ async def user_profile(request: web.Request) -> web.Response:
             raise not_found("user")
         profile = await get_profile(db, user.id)
     return web.json_response({"user": public_user(user, profile)})
-

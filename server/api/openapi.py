@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server.api.routing import Operation
+from server.api.routing import Handler, Operation
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -79,7 +79,7 @@ def build_openapi(operations: list[Operation]) -> dict[str, Any]:
     }
 
 
-def openapi_handler(operations: list[Operation]) -> web.RequestHandler:  # type: ignore[name-defined]
+def openapi_handler(operations: list[Operation]) -> Handler:
     """A handler serving the document, built once."""
     document = build_openapi(operations)
 

@@ -95,7 +95,8 @@ async def update_profile(
                 raise ApiError(
                     422,
                     "unknown_place",
-                    f"We could not find {profile.city!r}. Check the spelling or pick a larger city nearby.",
+                    f"We could not find {profile.city!r}. Check the spelling, "
+                    "or pick a larger city nearby.",
                     fields={"city": "Unknown city."},
                 )
             profile.latitude, profile.longitude = point

@@ -23,12 +23,18 @@ async def request_mentorship(db: AsyncSession, mentee: User, data: MentorshipIn)
     mentor = await get_user(db, data.mentor_id)
     if mentor is None or not mentor.has_role("mentor"):
         raise ApiError(
-            422, "validation_error", "That user is not a mentor.",
+            422,
+            "validation_error",
+            "That user is not a mentor.",
             fields={"mentor_id": "Not a mentor."},
         )
     if mentor.id == mentee.id:
-        raise ApiError(422, "validation_error", "You cannot mentor yourself.",
-                       fields={"mentor_id": "That is you."})
+        raise ApiError(
+            422,
+            "validation_error",
+            "You cannot mentor yourself.",
+            fields={"mentor_id": "That is you."},
+        )
     if await open_mentorship_between(db, mentor.id, mentee.id):
         raise ApiError(409, "already_requested", "You already have a mentorship with this mentor.")
     mentorship = Mentorship(mentor_id=mentor.id, mentee_id=mentee.id, message=data.message)
@@ -45,12 +51,15 @@ async def decide(db: AsyncSession, mentor: User, mentorship_id: int, *, accept: 
     if mentorship.mentor_id != mentor.id:
         raise ApiError(403, "not_the_mentor", "Only the mentor can answer this request.")
     if mentorship.status != MentorshipStatus.REQUESTED:
-        raise ApiError(409, "already_decided", f"This request is already {mentorship.status.value}.")
+        raise ApiError(
+            409, "already_decided", f"This request is already {mentorship.status.value}."
+        )
     if accept:
         capacity = (await get_profile(db, mentor.id)).mentor_capacity
         if await active_mentee_count(db, mentor.id) >= capacity:
             raise ApiError(
-                409, "at_capacity",
+                409,
+                "at_capacity",
                 f"You are at your capacity of {capacity} mentees; raise it in your profile first.",
             )
         mentorship.status = MentorshipStatus.ACTIVE

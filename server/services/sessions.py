@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from models.mentorships import Mentorship, MentorshipStatus
 from models.sessions import MentoringSession, SessionKind, SessionParticipant
 from models.users import User, users_by_ids
 from server.errors import ApiError
 from server.schemas import SessionIn
-from sqlalchemy.ext.asyncio import AsyncSession
 
 
 async def create_session(db: AsyncSession, host: User, data: SessionIn) -> MentoringSession:
@@ -16,19 +17,31 @@ async def create_session(db: AsyncSession, host: User, data: SessionIn) -> Mento
     if data.mentorship_id is not None:
         mentorship = await db.get(Mentorship, data.mentorship_id)
         if mentorship is None or not mentorship.involves(host.id):
-            raise ApiError(422, "validation_error", "No such mentorship of yours.",
-                           fields={"mentorship_id": "Not one of your mentorships."})
+            raise ApiError(
+                422,
+                "validation_error",
+                "No such mentorship of yours.",
+                fields={"mentorship_id": "Not one of your mentorships."},
+            )
         if mentorship.status != MentorshipStatus.ACTIVE:
             raise ApiError(409, "mentorship_not_active", "That mentorship is not active.")
         participant_ids |= {mentorship.mentor_id, mentorship.mentee_id}
     found = await users_by_ids(db, list(participant_ids))
     missing = sorted(participant_ids - found.keys())
     if missing:
-        raise ApiError(422, "validation_error", f"Unknown participants: {missing}.",
-                       fields={"participant_ids": "Some of these users do not exist."})
+        raise ApiError(
+            422,
+            "validation_error",
+            f"Unknown participants: {missing}.",
+            fields={"participant_ids": "Some of these users do not exist."},
+        )
     if data.kind == "one_on_one" and len(participant_ids) != 2:
-        raise ApiError(422, "validation_error", "A one-on-one session has exactly two people.",
-                       fields={"participant_ids": "Name exactly one other participant."})
+        raise ApiError(
+            422,
+            "validation_error",
+            "A one-on-one session has exactly two people.",
+            fields={"participant_ids": "Name exactly one other participant."},
+        )
     session = MentoringSession(
         kind=SessionKind(data.kind),
         title=data.title,

@@ -20,8 +20,18 @@ from server.services import accounts
 from web.forms import list_field, read_form, text_fields
 from web.rendering import page_user, redirect, render
 
-PROFILE_TEXT_FIELDS = ["name", "headline", "bio", "goals", "industry", "timezone", "city",
-                       "country", "max_travel_km", "mentor_capacity"]
+PROFILE_TEXT_FIELDS = [
+    "name",
+    "headline",
+    "bio",
+    "goals",
+    "industry",
+    "timezone",
+    "city",
+    "country",
+    "max_travel_km",
+    "mentor_capacity",
+]
 
 
 async def signup_page(request: web.Request) -> web.Response:
@@ -40,9 +50,12 @@ async def signup_submit(request: web.Request) -> web.Response:
             await start_login(db, request, response, user)
     except ApiError as exc:
         values.pop("password", None)
-        return await render(request, "signup.html",
-                            {"form": values, "errors": exc.fields or {}, "message": exc.message},
-                            status=exc.status)
+        return await render(
+            request,
+            "signup.html",
+            {"form": values, "errors": exc.fields or {}, "message": exc.message},
+            status=exc.status,
+        )
     raise response
 
 
@@ -69,9 +82,13 @@ async def login_submit(request: web.Request) -> web.Response:
             await start_login(db, request, response, user)
     except ApiError as exc:
         response_page = await render(
-            request, "login.html",
-            {"form": {"email": values.get("email", "")}, "message": exc.message,
-             "next": _next(request)},
+            request,
+            "login.html",
+            {
+                "form": {"email": values.get("email", "")},
+                "message": exc.message,
+                "next": _next(request),
+            },
             status=exc.status,
         )
         response_page.headers.update(exc.headers)
@@ -92,12 +109,22 @@ async def profile_page(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         profile = await get_profile(db, user.id)
     form = {name: getattr(profile, name, "") for name in PROFILE_TEXT_FIELDS if name != "name"}
-    form.update(name=user.name, skills=", ".join(profile.skills),
-                languages=", ".join(profile.languages), open_to_meetups=profile.open_to_meetups)
-    return await render(request, "profile_edit.html", {
-        "form": form, "errors": {}, "welcome": "welcome" in request.query,
-        "saved": "saved" in request.query,
-    })
+    form.update(
+        name=user.name,
+        skills=", ".join(profile.skills),
+        languages=", ".join(profile.languages),
+        open_to_meetups=profile.open_to_meetups,
+    )
+    return await render(
+        request,
+        "profile_edit.html",
+        {
+            "form": form,
+            "errors": {},
+            "welcome": "welcome" in request.query,
+            "saved": "saved" in request.query,
+        },
+    )
 
 
 async def profile_submit(request: web.Request) -> web.Response:
@@ -113,9 +140,12 @@ async def profile_submit(request: web.Request) -> web.Response:
             await accounts.update_profile(db, user, data, request.app.get(keys.LOCATOR))
     except ApiError as exc:
         shown = {**values, "skills": form.get("skills", ""), "languages": form.get("languages", "")}
-        return await render(request, "profile_edit.html",
-                            {"form": shown, "errors": exc.fields or {}, "message": exc.message},
-                            status=exc.status)
+        return await render(
+            request,
+            "profile_edit.html",
+            {"form": shown, "errors": exc.fields or {}, "message": exc.message},
+            status=exc.status,
+        )
     raise redirect("/profile?saved=1")
 
 
@@ -129,9 +159,12 @@ async def password_submit(request: web.Request) -> web.Response:
             await accounts.change_password(db, user, data)
             await revoke_other_logins(db, user.id, request.cookies.get(SESSION_COOKIE))
     except ApiError as exc:
-        return await render(request, "password.html",
-                            {"errors": exc.fields or {}, "message": exc.message},
-                            status=exc.status)
+        return await render(
+            request,
+            "password.html",
+            {"errors": exc.fields or {}, "message": exc.message},
+            status=exc.status,
+        )
     return await render(request, "password.html", {"errors": {}, "saved": True})
 
 

@@ -29,13 +29,21 @@ async def dashboard(request: web.Request) -> web.Response:
         mentorships = await mentorships_of(db, user.id)
         people = await users_by_ids(
             db,
-            [m.mentor_id for m in mentorships] + [m.mentee_id for m in mentorships]
+            [m.mentor_id for m in mentorships]
+            + [m.mentee_id for m in mentorships]
             + [uid for s in sessions for uid in s.participant_ids],
         )
-    return await render(request, "dashboard.html", {
-        "profile": profile, "sessions": sessions, "mentorships": mentorships, "people": people,
-        "now": utcnow(),
-    })
+    return await render(
+        request,
+        "dashboard.html",
+        {
+            "profile": profile,
+            "sessions": sessions,
+            "mentorships": mentorships,
+            "people": people,
+            "now": utcnow(),
+        },
+    )
 
 
 async def public_profile(request: web.Request) -> web.Response:

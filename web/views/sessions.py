@@ -22,8 +22,16 @@ async def session_page(request: web.Request) -> web.Response:
         people = await users_by_ids(db, session.participant_ids)
         viewer_zone = (await get_profile(db, user.id)).timezone
     now = utcnow()
-    return await render(request, "session.html", {
-        "session": session, "people": people, "joinable": session.is_joinable(now),
-        "opens_at": session.starts_at - JOIN_EARLY, "has_ended": now >= session.ends_at,
-        "viewer_zone": viewer_zone, "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
-    })
+    return await render(
+        request,
+        "session.html",
+        {
+            "session": session,
+            "people": people,
+            "joinable": session.is_joinable(now),
+            "opens_at": session.starts_at - JOIN_EARLY,
+            "has_ended": now >= session.ends_at,
+            "viewer_zone": viewer_zone,
+            "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
+        },
+    )

@@ -1,0 +1,35 @@
+"""The call page of a session: pre-join screen and call view (the call itself runs in room.js)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models.base import utcnow
+from models.sessions import JOIN_EARLY, get_session_for
+from server.api.routing import int_param
+from server.db import unit_of_work
+from server.services.rooms import RoomRefused, admit
+from web.rendering import page_user, render
+
+
+async def room_page(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    session_id = int_param(request, "session_id")
+    async with unit_of_work(request.app) as db:
+        try:
+            session = await admit(db, session_id, user.id, utcnow())
+        except RoomRefused as exc:
+            refusal = exc
+            session = await get_session_for(db, session_id, user.id)
+        else:
+            return await render(request, "room.html", {"session": session})
+    if session is None:  # not a participant, or no such session: say no more than that
+        context = {"status": refusal.status, "message": refusal.message}
+        return await render(request, "error.html", context, status=refusal.status)
+    context = {
+        "session": session,
+        "code": refusal.code,
+        "message": refusal.message,
+        "opens_at": session.starts_at - JOIN_EARLY,
+    }
+    return await render(request, "room_closed.html", context, status=409)
