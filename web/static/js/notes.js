@@ -64,7 +64,7 @@ export function attachNotes(textarea, channel, options) {
     const missing = Y.encodeStateAsUpdate(ydoc, fromBase64(msg.state_vector));
     pending.clear();
     isSynced = true;
-    // mutated
+    if (hasStructs(missing) || hasDeletions(missing)) sendUpdate(missing);
     onSynced();
   }
 
