@@ -1,0 +1,193 @@
+"""Every aiortc internal the SFU depends on, in one place (written against aiortc 1.16).
+
+aiortc has no public way to get a receiver's encoded frames, to hear a subscriber's keyframe
+request, or to send a PLI. If an aiortc upgrade breaks forwarding, this module and its tests
+(tests/sfu/test_aiortc_glue.py) are what to fix.
+"""
+
+import queue
+from collections.abc import Callable
+from typing import Any
+
+from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
+
+from signaling.sfu.assembly import (
+    AudioAssembler,
+    EncodedFrame,
+    RtpInfo,
+    VideoAssembler,
+    h264_is_keyframe,
+    vp8_is_keyframe,
+    vp8_starts_frame,
+)
+
+# Private attributes, name-mangled by aiortc.
+_RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
+_RECEIVER_CODECS = "_RTCRtpReceiver__codecs"
+_RECEIVER_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
+_RECEIVER_DECODER_THREAD = "_RTCRtpReceiver__decoder_thread"
+_SENDER_ENCODER = "_RTCRtpSender__encoder"
+
+
+class AiortcIncompatible(RuntimeError):
+    """The installed aiortc lacks an internal the SFU relies on."""
+
+
+def _require(obj: object, name: str) -> Any:
+    try:
+        return getattr(obj, name)
+    except AttributeError:
+        raise AiortcIncompatible(f"{type(obj).__name__} has no {name}") from None
+
+
+def _ensure_private_methods() -> None:
+    for cls, name in (
+        (RTCRtpReceiver, "_send_rtcp_pli"),
+        (RTCRtpReceiver, "_handle_rtp_packet"),
+        (RTCRtpSender, "_send_keyframe"),
+    ):
+        if not callable(getattr(cls, name, None)):
+            raise AiortcIncompatible(f"{cls.__name__} has no {name}()")
+
+
+_ensure_private_methods()
+
+
+class _CountingQueue(queue.Queue[Any]):
+    """The receiver's decoder queue; counts frames that reach it (decoding would start)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames = 0
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        if item is not None:
+            self.frames += 1
+        super().put(item, block, timeout)
+
+
+class _TapBuffer:
+    """Takes the place of the receiver's JitterBuffer: frames go to the SFU, none to the decoder."""
+
+    def __init__(self, tap: "ReceiverTap") -> None:
+        self._tap = tap
+
+    def add(self, packet: RtpPacket) -> tuple[bool, None]:
+        self._tap._on_packet(packet)
+        return False, None  # never a PLI from aiortc's own logic, never a frame to decode
+
+
+class ReceiverTap:
+    """Encoded frames of one RTCRtpReceiver, handed to `on_frame` in the event loop."""
+
+    def __init__(
+        self,
+        receiver: RTCRtpReceiver,
+        kind: str,
+        on_frame: Callable[[EncodedFrame], None],
+        on_keyframe_needed: Callable[[bool], None],
+        loss_timeout: float,
+    ) -> None:
+        self._receiver = receiver
+        self._kind = kind
+        self._on_frame = on_frame
+        self._on_keyframe_needed = on_keyframe_needed
+        self._loss_timeout = loss_timeout
+        self._codecs: dict[int, RTCRtpCodecParameters] = _require(receiver, _RECEIVER_CODECS)
+        self._assembler: AudioAssembler | VideoAssembler | None = None
+        self._mime_type = ""
+        self._decoder_queue: _CountingQueue | None = None
+        self.media_ssrc: int | None = None
+        self.packets = 0
+
+    @property
+    def frames_to_decoder(self) -> int:
+        """Frames that reached aiortc's decoder path (0 unless tapping failed)."""
+        return self._decoder_queue.frames if self._decoder_queue is not None else 0
+
+    @property
+    def frames_lost(self) -> int:
+        """Frames given up because a packet never arrived."""
+        return self._assembler.frames_lost if isinstance(self._assembler, VideoAssembler) else 0
+
+    async def send_pli(self) -> None:
+        """Ask the publisher for a keyframe (RTCP PLI)."""
+        if self.media_ssrc is not None:
+            await self._receiver._send_rtcp_pli(self.media_ssrc)
+
+    def _on_packet(self, packet: RtpPacket) -> None:
+        codec = self._codecs.get(packet.payload_type)
+        if codec is None:
+            return
+        self.packets += 1
+        self.media_ssrc = packet.ssrc
+        if self._assembler is None or codec.mimeType != self._mime_type:
+            self._assembler = self._make_assembler(codec)
+            self._mime_type = codec.mimeType
+        data: bytes = getattr(packet, "_data", b"")  # depayloaded by the receiver
+        starts_frame = vp8_starts_frame(packet.payload) if codec.name == "VP8" else False
+        self._assembler.add(
+            RtpInfo(
+                packet.sequence_number, packet.timestamp, bool(packet.marker), data, starts_frame
+            )
+        )
+
+    def _make_assembler(self, codec: RTCRtpCodecParameters) -> AudioAssembler | VideoAssembler:
+        if self._kind == "audio":
+            return AudioAssembler(self._on_frame, clock_rate=codec.clockRate)
+        return VideoAssembler(
+            self._on_frame,
+            self._on_keyframe_needed,
+            clock_rate=codec.clockRate,
+            is_keyframe=h264_is_keyframe if codec.name == "H264" else vp8_is_keyframe,
+            loss_timeout=self._loss_timeout,
+        )
+
+
+def tap_receiver(
+    receiver: RTCRtpReceiver,
+    kind: str,
+    on_frame: Callable[[EncodedFrame], None],
+    on_keyframe_needed: Callable[[bool], None],
+    *,
+    loss_timeout: float = 0.25,
+) -> ReceiverTap:
+    """Route a receiver's reassembled encoded frames to `on_frame` instead of its decoder.
+
+    `on_keyframe_needed(is_retry)` is called when video lost a frame (False) and for each frame
+    dropped while waiting for the keyframe (True).
+
+    Call it from the connection's "track" event, before the receiver starts, so that no
+    decoder is ever created. The receiver keeps its NACKs, REMB and receiver reports.
+    """
+    tap = ReceiverTap(receiver, kind, on_frame, on_keyframe_needed, loss_timeout)
+    _require(receiver, _RECEIVER_JITTER_BUFFER)
+    setattr(receiver, _RECEIVER_JITTER_BUFFER, _TapBuffer(tap))
+    if _require(receiver, _RECEIVER_DECODER_THREAD) is None:
+        counting = _CountingQueue()
+        _require(receiver, _RECEIVER_DECODER_QUEUE)
+        setattr(receiver, _RECEIVER_DECODER_QUEUE, counting)
+        tap._decoder_queue = counting
+    return tap
+
+
+def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
+    """Call `callback` when the remote receiver sends a PLI or FIR for this sender's stream."""
+    sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+def has_encoder(sender: RTCRtpSender) -> bool:
+    """Whether the sender has opened a codec to encode frames (it only packetizes av.Packets)."""
+    encoder = getattr(sender, _SENDER_ENCODER, None)
+    codec = getattr(encoder, "codec", None)
+    return codec is not None and bool(getattr(codec, "is_open", True))
+
+
+def label_sender(sender: RTCRtpSender, stream_id: str, track_id: str) -> None:
+    """Set the msid the next offer announces, so the remote side sees whose media this is."""
+    _require(sender, "_stream_id")
+    _require(sender, "_track_id")
+    sender._stream_id = stream_id
+    sender._track_id = track_id

@@ -1,0 +1,337 @@
+"""A room's participants, each with one RTCPeerConnection to the server, forwarding to each other.
+
+The server is always the offerer: every (re)negotiation is an offer created here and handed to
+the caller's `negotiate` callback, which delivers it to the participant over the signaling
+channel and returns the participant's answer.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiortc import (
+    MediaStreamTrack,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+
+from signaling.sfu.aiortc_glue import (
+    ReceiverTap,
+    has_encoder,
+    label_sender,
+    on_keyframe_request,
+    tap_receiver,
+)
+from signaling.sfu.forwarder import SubscriberTrack, TrackForwarder
+from signaling.sfu.keyframes import KeyframeRequester
+
+logger = logging.getLogger(__name__)
+
+Negotiate = Callable[[str, RTCSessionDescription], Awaitable[RTCSessionDescription]]
+"""Send an offer to the participant with this id and return their answer."""
+
+KINDS = ("audio", "video")
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One m-line of a participant's connection that carries another participant's media."""
+
+    mid: str | None  # None until the offer announcing it has been created
+    publisher_id: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class SfuStats:
+    participants: int
+    published_tracks: int
+    frames_received: int
+    frames_forwarded: int
+    frames_dropped: int
+    frames_lost: int
+    keyframe_requests: int
+    plis_sent: int
+    encoder_count: int  # subscriber senders that opened an encoder; forwarding keeps it 0
+    frames_to_decoder: int  # published frames that reached aiortc's decoder; stays 0
+
+
+@dataclass(eq=False)
+class _Publication:
+    forwarder: TrackForwarder
+    tap: ReceiverTap
+    keyframes: KeyframeRequester
+
+
+@dataclass(eq=False)
+class _Slot:
+    transceiver: RTCRtpTransceiver
+    track: SubscriberTrack
+    publisher_id: str | None = None
+
+
+@dataclass(eq=False)
+class _Participant:
+    id: str
+    pc: RTCPeerConnection
+    publish_transceivers: dict[str, RTCRtpTransceiver]
+    publications: dict[str, _Publication] = field(default_factory=dict)
+    slots: list[_Slot] = field(default_factory=list)
+    is_dirty: bool = False
+    negotiation: "asyncio.Task[None] | None" = None
+
+
+class Conference:
+    """Participants that each publish audio and video and receive everyone else's.
+
+    Media is forwarded encoded: nothing is decoded or re-encoded on the server.
+    """
+
+    def __init__(
+        self,
+        negotiate: Negotiate,
+        *,
+        ice_servers: list[RTCIceServer] | None = None,
+        video_codec: str = "video/VP8",
+        keyframe_interval: float = 0.25,
+        loss_timeout: float = 0.25,
+    ) -> None:
+        self._negotiate_callback = negotiate
+        # max-bundle: one transport per participant from the start. aiortc's default (balanced)
+        # leaves m-lines added by renegotiation on a transport that bundling then stops.
+        self._configuration = RTCConfiguration(
+            iceServers=ice_servers or [], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
+        )
+        self._video_codec = video_codec.lower()
+        self._keyframe_interval = keyframe_interval
+        self._loss_timeout = loss_timeout
+        self._participants: dict[str, _Participant] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._is_closed = False
+
+    @property
+    def participant_ids(self) -> list[str]:
+        return list(self._participants)
+
+    async def add_participant(self, participant_id: str) -> RTCPeerConnection:
+        """Create the participant's connection, subscribe it to everyone, negotiate it.
+
+        The participant publishes by answering with media on the first audio and video m-lines
+        (see `publish_mids`); their tracks are forwarded as soon as that answer is applied.
+        """
+        if self._is_closed:
+            raise RuntimeError("conference is closed")
+        if participant_id in self._participants:
+            raise ValueError(f"participant {participant_id!r} already joined")
+        pc = RTCPeerConnection(self._configuration)
+        publish = {kind: pc.addTransceiver(kind, direction="recvonly") for kind in KINDS}
+        for transceiver in publish.values():
+            self._prefer_codec(transceiver)
+        participant = _Participant(participant_id, pc, publish)
+        self._participants[participant_id] = participant
+
+        def on_track(track: MediaStreamTrack) -> None:
+            self._publish(participant, track)
+
+        def on_state() -> None:
+            if pc.connectionState == "failed":
+                logger.info("participant %s: connection failed, removing", participant_id)
+                self._spawn(self.remove_participant(participant_id))
+
+        pc.on("track", on_track)
+        pc.on("connectionstatechange", on_state)
+        for other in self._participants.values():
+            for kind, publication in other.publications.items():
+                if other is not participant:
+                    self._subscribe(participant, other.id, kind, publication)
+        try:
+            await self.renegotiate(participant_id)
+        except BaseException:
+            await self.remove_participant(participant_id)
+            raise
+        return pc
+
+    def publish_mids(self, participant_id: str) -> dict[str, str | None]:
+        """The mids on which the participant sends its own audio and video."""
+        participant = self._participants[participant_id]
+        return {kind: t.mid for kind, t in participant.publish_transceivers.items()}
+
+    def subscriptions(self, participant_id: str) -> list[Subscription]:
+        """Whose media each active m-line of this participant's connection carries."""
+        return [
+            Subscription(slot.transceiver.mid, slot.publisher_id, slot.track.kind)
+            for slot in self._participants[participant_id].slots
+            if slot.publisher_id is not None
+        ]
+
+    async def renegotiate(self, participant_id: str) -> None:
+        """Run offer/answer rounds for this participant until its connection matches the room."""
+        participant = self._participants[participant_id]
+        participant.is_dirty = True
+        task = participant.negotiation
+        if task is None or task.done():
+            task = asyncio.get_running_loop().create_task(self._negotiation_loop(participant))
+            participant.negotiation = task
+        await asyncio.shield(task)
+
+    async def remove_participant(self, participant_id: str) -> None:
+        """Stop forwarding from and to this participant and close its connection."""
+        participant = self._participants.pop(participant_id, None)
+        if participant is None:
+            return
+        logger.info("participant %s: leaving", participant_id)
+        for publication in participant.publications.values():
+            publication.forwarder.close()
+            publication.keyframes.close()
+        for other in self._participants.values():
+            if self._unsubscribe(other, participant_id):
+                self._renegotiate_soon(other)
+        for slot in participant.slots:
+            if slot.track.source is not None:
+                slot.track.source.detach(slot.track)
+            slot.track.stop()
+        task = participant.negotiation
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+        await participant.pc.close()
+
+    async def close(self) -> None:
+        """Remove every participant; safe to call twice."""
+        self._is_closed = True
+        for participant_id in list(self._participants):
+            await self.remove_participant(participant_id)
+        for task in list(self._tasks):
+            if task is not asyncio.current_task():
+                task.cancel()
+        self._tasks.clear()
+
+    def stats(self) -> SfuStats:
+        publications = [
+            p for part in self._participants.values() for p in part.publications.values()
+        ]
+        slots = [slot for part in self._participants.values() for slot in part.slots]
+        return SfuStats(
+            participants=len(self._participants),
+            published_tracks=len(publications),
+            frames_received=sum(p.forwarder.frames_received for p in publications),
+            frames_forwarded=sum(s.track.frames_forwarded for s in slots),
+            frames_dropped=sum(s.track.frames_dropped for s in slots),
+            frames_lost=sum(p.tap.frames_lost for p in publications),
+            keyframe_requests=sum(p.keyframes.requested for p in publications),
+            plis_sent=sum(p.keyframes.sent for p in publications),
+            encoder_count=sum(has_encoder(s.transceiver.sender) for s in slots),
+            frames_to_decoder=sum(p.tap.frames_to_decoder for p in publications),
+        )
+
+    def _publish(self, participant: _Participant, track: MediaStreamTrack) -> None:
+        """The participant's answer started a track: tap it and forward it to everyone else."""
+        transceiver = next(
+            (t for t in participant.pc.getTransceivers() if t.receiver.track is track), None
+        )
+        if transceiver is None or track.kind in participant.publications:
+            return
+        kind = track.kind
+        forwarder = TrackForwarder(kind)
+
+        async def send_pli() -> None:
+            await tap.send_pli()
+
+        keyframes = KeyframeRequester(send_pli, min_interval=self._keyframe_interval)
+
+        def on_keyframe_needed(is_retry: bool) -> None:
+            (keyframes.request_again if is_retry else keyframes.request)()
+
+        tap = tap_receiver(
+            transceiver.receiver,
+            kind,
+            forwarder.push,
+            on_keyframe_needed,
+            loss_timeout=self._loss_timeout,
+        )
+        forwarder.set_keyframe_requests(keyframes.request, keyframes.request_again)
+        publication = _Publication(forwarder, tap, keyframes)
+        participant.publications[kind] = publication
+        logger.info("participant %s: publishing %s", participant.id, kind)
+        for other in self._participants.values():
+            if other is not participant:
+                self._subscribe(other, participant.id, kind, publication)
+                self._renegotiate_soon(other)
+
+    def _subscribe(
+        self, subscriber: _Participant, publisher_id: str, kind: str, publication: _Publication
+    ) -> None:
+        """Point a free m-line of the subscriber's connection (or a new one) at a publication."""
+        slot = next(
+            (s for s in subscriber.slots if s.publisher_id is None and s.track.kind == kind), None
+        )
+        if slot is None:
+            track = SubscriberTrack(kind)
+            transceiver = subscriber.pc.addTransceiver(track, direction="sendonly")
+            self._prefer_codec(transceiver)
+            on_keyframe_request(transceiver.sender, track.request_keyframe)
+            slot = _Slot(transceiver, track)
+            subscriber.slots.append(slot)
+        slot.publisher_id = publisher_id
+        slot.transceiver.direction = "sendonly"
+        label_sender(slot.transceiver.sender, publisher_id, f"{publisher_id}-{kind}")
+        publication.forwarder.attach(slot.track)
+
+    def _unsubscribe(self, subscriber: _Participant, publisher_id: str) -> bool:
+        """Free the subscriber's m-lines carrying this publisher; they are reused later."""
+        changed = False
+        for slot in subscriber.slots:
+            if slot.publisher_id == publisher_id:
+                if slot.track.source is not None:
+                    slot.track.source.detach(slot.track)
+                slot.publisher_id = None
+                slot.transceiver.direction = "inactive"
+                changed = True
+        return changed
+
+    def _prefer_codec(self, transceiver: RTCRtpTransceiver) -> None:
+        """Every m-line of a kind uses one codec, so packets can go out as they came in."""
+        wanted = self._video_codec if transceiver.kind == "video" else "audio/opus"
+        codecs = RTCRtpSender.getCapabilities(transceiver.kind).codecs
+        preferred = [c for c in codecs if c.mimeType.lower() == wanted]
+        if not preferred:
+            raise ValueError(f"aiortc cannot forward {wanted}")
+        rtx = [c for c in codecs if c.mimeType.lower().endswith("/rtx")]
+        transceiver.setCodecPreferences(preferred + rtx)
+
+    def _renegotiate_soon(self, participant: _Participant) -> None:
+        if self._is_closed:
+            return
+        participant.is_dirty = True
+        if participant.negotiation is None or participant.negotiation.done():
+            participant.negotiation = self._spawn(self._negotiation_loop(participant))
+
+    async def _negotiation_loop(self, participant: _Participant) -> None:
+        pc = participant.pc
+        while participant.is_dirty and participant.id in self._participants:
+            participant.is_dirty = False
+            await pc.setLocalDescription(await pc.createOffer())
+            logger.debug("participant %s: sending offer", participant.id)
+            answer = await self._negotiate_callback(participant.id, pc.localDescription)
+            if pc.signalingState == "closed":
+                return
+            await pc.setRemoteDescription(answer)
+
+    def _spawn(self, coroutine: Awaitable[None]) -> "asyncio.Task[None]":
+        async def logged() -> None:
+            try:
+                await coroutine
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("SFU background task failed")
+
+        task = asyncio.get_running_loop().create_task(logged())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task

@@ -1,0 +1,175 @@
+"""One published track fanned out to many subscribers as encoded packets."""
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from fractions import Fraction
+
+import av
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from signaling.sfu.assembly import EncodedFrame
+
+logger = logging.getLogger(__name__)
+
+# Frames a subscriber may fall behind before its queue is flushed (about 1 s of media).
+VIDEO_QUEUE_FRAMES = 30
+AUDIO_QUEUE_FRAMES = 50
+_FRAME_STEP = {"audio": Fraction(1, 50), "video": Fraction(1, 30)}  # pts step after a switch
+
+
+class SubscriberTrack(MediaStreamTrack):
+    """What one subscriber's RTCRtpSender reads: av.Packets from whichever track it follows.
+
+    The queue is bounded: a subscriber that falls behind loses its queue and waits for the next
+    keyframe, so it never slows the forwarder or the other subscribers.
+    """
+
+    def __init__(self, kind: str, *, capacity: int | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self._capacity = capacity or (VIDEO_QUEUE_FRAMES if kind == "video" else AUDIO_QUEUE_FRAMES)
+        self._queue: deque[av.Packet] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self.source: TrackForwarder | None = None
+        self.is_awaiting_keyframe = kind == "video"
+        self._pts_offset = 0
+        self._last_pts: int | None = None
+        self._is_rebasing = False
+        self.frames_forwarded = 0
+        self.frames_dropped = 0
+        self.overflows = 0
+
+    def follow(self, source: "TrackForwarder | None") -> None:
+        """Switch to another published track (None: go quiet)."""
+        self._queue.clear()
+        self.source = source
+        self.is_awaiting_keyframe = self.kind == "video"
+        self._is_rebasing = self._last_pts is not None
+
+    def push(self, packet: av.Packet, is_keyframe: bool) -> None:
+        """Queue a frame; called by the forwarder, never blocks."""
+        if self.readyState != "live":
+            return
+        if self.is_awaiting_keyframe:
+            if not is_keyframe:
+                self.frames_dropped += 1
+                return
+            self.is_awaiting_keyframe = False
+        if len(self._queue) >= self._capacity:
+            self.overflows += 1
+            self.frames_dropped += len(self._queue) + 1
+            self._queue.clear()
+            if self.kind == "video":
+                # Frames after the gap reference what was flushed: restart from a keyframe.
+                self.is_awaiting_keyframe = True
+                self.request_keyframe()
+            return
+        self._queue.append(packet)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def request_keyframe(self) -> None:
+        """The subscriber lost a picture (PLI/FIR): pass it on to the publisher."""
+        if self.source is not None:
+            self.source.request_keyframe()
+
+    async def recv(self) -> av.Packet:  # type: ignore[override]
+        while not self._queue:
+            if self.readyState != "live":
+                raise MediaStreamError
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        self.frames_forwarded += 1
+        return self._continuous(self._queue.popleft())
+
+    def _continuous(self, packet: av.Packet) -> av.Packet:
+        """Keep timestamps growing smoothly when this track switched to another source."""
+        assert packet.pts is not None and packet.time_base is not None
+        if self._is_rebasing and self._last_pts is not None:
+            step = int(_FRAME_STEP[self.kind] / packet.time_base)
+            self._pts_offset = self._last_pts + step - packet.pts
+            self._is_rebasing = False
+        if self._pts_offset:
+            shifted = av.Packet(bytes(packet))
+            shifted.pts = packet.pts + self._pts_offset
+            shifted.time_base = packet.time_base
+            packet = shifted
+        self._last_pts = packet.pts
+        return packet
+
+    def stop(self) -> None:
+        super().stop()
+        self._queue.clear()
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+
+class TrackForwarder:
+    """One published track: each encoded frame becomes one av.Packet shared by all subscribers."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._request_keyframe: Callable[[], None] | None = None
+        self._retry_keyframe: Callable[[], None] | None = None
+        self._subscribers: list[SubscriberTrack] = []
+        self._first_timestamp: int | None = None
+        self.frames_received = 0
+        self.keyframes_received = 0
+        self._is_closed = False
+
+    @property
+    def subscribers(self) -> list[SubscriberTrack]:
+        return list(self._subscribers)
+
+    def set_keyframe_requests(
+        self, request: Callable[[], None], request_again: Callable[[], None]
+    ) -> None:
+        """How to ask the publisher for a keyframe, and to repeat it while a subscriber waits."""
+        self._request_keyframe = request
+        self._retry_keyframe = request_again
+
+    def attach(self, track: SubscriberTrack) -> None:
+        """Start forwarding to `track`; video waits for (and asks for) a keyframe."""
+        if track.source is not None:
+            track.source.detach(track)
+        track.follow(self)
+        self._subscribers.append(track)
+        if self.kind == "video":
+            self.request_keyframe()
+
+    def detach(self, track: SubscriberTrack) -> None:
+        """Stop forwarding to `track`."""
+        if track in self._subscribers:
+            self._subscribers.remove(track)
+        if track.source is self:
+            track.follow(None)
+
+    def request_keyframe(self) -> None:
+        if self.kind == "video" and self._request_keyframe is not None and not self._is_closed:
+            self._request_keyframe()
+
+    def push(self, frame: EncodedFrame) -> None:
+        """Hand one encoded frame from the publisher to every subscriber."""
+        if self._is_closed:
+            return
+        self.frames_received += 1
+        self.keyframes_received += frame.is_keyframe
+        if self._first_timestamp is None:
+            self._first_timestamp = frame.timestamp
+        packet = av.Packet(frame.data)
+        packet.pts = frame.timestamp - self._first_timestamp
+        packet.time_base = Fraction(1, frame.clock_rate)
+        is_anyone_waiting = False
+        for track in self._subscribers:
+            track.push(packet, frame.is_keyframe)
+            is_anyone_waiting = is_anyone_waiting or track.is_awaiting_keyframe
+        if is_anyone_waiting and self._retry_keyframe is not None:
+            self._retry_keyframe()
+
+    def close(self) -> None:
+        """Detach every subscriber; safe to call twice."""
+        self._is_closed = True
+        for track in list(self._subscribers):
+            self.detach(track)

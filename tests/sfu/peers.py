@@ -1,0 +1,124 @@
+"""Real aiortc participants for SFU tests: a publisher with moving video, subscribers that count."""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+
+import numpy as np
+from aiortc import (
+    AudioStreamTrack,
+    MediaStreamTrack,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+    VideoStreamTrack,
+)
+from aiortc.mediastreams import MediaStreamError
+from av import VideoFrame
+
+
+class MovingVideoTrack(VideoStreamTrack):
+    """A bright square sliding over a gradient, so every frame differs from the last."""
+
+    def __init__(self, width: int = 320, height: int = 240) -> None:
+        super().__init__()
+        self._width, self._height = width, height
+        self._background = np.tile(np.linspace(0, 255, width, dtype=np.uint8), (height, 1)).astype(
+            np.uint8
+        )
+        self._count = 0
+
+    async def recv(self) -> VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        image = np.repeat(self._background[:, :, None], 3, axis=2)
+        x = (self._count * 7) % (self._width - 40)
+        image[40:80, x : x + 40] = (255, 40, 40)
+        self._count += 1
+        frame = VideoFrame.from_ndarray(image, format="rgb24")
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+class Client:
+    """One participant's browser stand-in: answers the server's offers, counts received frames."""
+
+    def __init__(self, name: str, *, publishes: bool = False, reads: bool = True) -> None:
+        self.name = name
+        self.pc = new_peer_connection()
+        self.publishes = publishes
+        self.reads = reads
+        self.video = MovingVideoTrack() if publishes else None
+        self.audio = AudioStreamTrack() if publishes else None
+        self.received: dict[str, list[float]] = {"audio": [], "video": []}
+        self.tracks: list[MediaStreamTrack] = []
+        self._readers: list[asyncio.Task[None]] = []
+        self.pc.on("track", self._on_track)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        self.tracks.append(track)
+        if self.reads:
+            self._readers.append(asyncio.get_running_loop().create_task(self._read(track)))
+
+    async def _read(self, track: MediaStreamTrack) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                await track.recv()
+                self.received[track.kind].append(time.monotonic())
+
+    async def answer(self, offer: RTCSessionDescription) -> RTCSessionDescription:
+        await self.pc.setRemoteDescription(offer)
+        if self.video is not None and self.audio is not None:
+            self.pc.addTrack(self.audio)
+            self.pc.addTrack(self.video)
+            self.video = self.audio = None
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        return self.pc.localDescription
+
+    def frames(self, kind: str) -> int:
+        return len(self.received[kind])
+
+    def fps(self, kind: str, seconds: float) -> float:
+        since = time.monotonic() - seconds
+        return sum(1 for t in self.received[kind] if t >= since) / seconds
+
+    async def wait_for(self, kind: str, count: int, limit: float = 10.0) -> None:
+        deadline = time.monotonic() + limit
+        while self.frames(kind) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: {self.frames(kind)}/{count} {kind} frames")
+            await asyncio.sleep(0.05)
+
+    async def close(self) -> None:
+        for task in self._readers:
+            task.cancel()
+        await self.pc.close()
+
+
+class Clients(dict[str, Client]):
+    """The signaling channel: hands the server's offers to the right client."""
+
+    async def negotiate(
+        self, participant_id: str, offer: RTCSessionDescription
+    ) -> RTCSessionDescription:
+        return await self[participant_id].answer(offer)
+
+    async def close(self) -> None:
+        for client in self.values():
+            await client.close()
+
+
+def new_peer_connection() -> RTCPeerConnection:
+    """A connection as the tests and the SFU make them: no STUN, one transport."""
+    return RTCPeerConnection(
+        RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    )
+
+
+async def wait_until(condition: Callable[[], bool], limit: float = 10.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.02)

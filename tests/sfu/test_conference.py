@@ -1,0 +1,143 @@
+"""A publisher and subscribers as real aiortc peers, forwarded through the server's Conference."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from signaling.sfu import Conference, Subscription
+from tests.sfu.peers import Client, Clients, wait_until
+
+
+@pytest.fixture
+async def room() -> AsyncIterator[tuple[Conference, Clients]]:
+    clients = Clients()
+    conference = Conference(clients.negotiate)
+    yield conference, clients
+    await conference.close()
+    await clients.close()
+
+
+async def join(conference: Conference, clients: Clients, client: Client) -> None:
+    clients[client.name] = client
+    await conference.add_participant(client.name)
+
+
+async def test_subscribers_receive_decodable_video_and_audio_without_reencoding(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await join(conference, clients, Client("bob"))
+    for name in ("ada", "bob"):
+        await clients[name].wait_for("video", 15)  # decoded by the subscriber's aiortc
+        await clients[name].wait_for("audio", 25)
+    assert conference.subscriptions("ada") == [
+        Subscription("2", "mentor", "audio"),
+        Subscription("3", "mentor", "video"),
+    ]
+    assert conference.publish_mids("mentor") == {"audio": "0", "video": "1"}
+    stats = conference.stats()
+    assert stats.encoder_count == 0 and stats.frames_to_decoder == 0
+    assert stats.published_tracks == 2 and stats.frames_forwarded > 0
+    assert stats.plis_sent >= 1
+
+
+async def test_a_late_subscriber_gets_video_after_a_requested_keyframe(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    await asyncio.sleep(1.0)  # the publisher's first keyframe is long gone
+    requests = conference.stats().keyframe_requests
+    await join(conference, clients, Client("late"))
+    await clients["late"].wait_for("video", 5, limit=5)
+    assert conference.stats().keyframe_requests > requests
+
+
+async def test_a_subscriber_that_never_reads_does_not_slow_the_others(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("stalled", reads=False))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    await asyncio.sleep(2.0)
+    assert clients["ada"].fps("video", 2.0) >= 25
+    assert clients["stalled"].frames("video") == 0 and clients["stalled"].tracks
+
+
+async def test_a_subscriber_whose_sender_is_blocked_overflows_alone(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("blocked"))
+    await join(conference, clients, Client("ada"))
+    await clients["blocked"].wait_for("video", 3)
+    # Freeze the server's outbound video for "blocked": its queue fills and overflows.
+    slot = conference._participants["blocked"].slots[1]
+    slot.track._capacity = 5
+    original_recv = slot.track.recv
+
+    async def never() -> object:
+        await asyncio.Event().wait()
+        return await original_recv()
+
+    slot.track.recv = never  # type: ignore[method-assign,assignment]
+    await asyncio.sleep(1.5)
+    assert slot.track.overflows >= 1
+    assert clients["ada"].fps("video", 1.0) >= 25
+
+
+async def test_leaving_stops_forwarding_and_frees_the_m_lines(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    await conference.remove_participant("mentor")
+    await conference.remove_participant("mentor")  # twice is fine
+    await wait_until(lambda: conference.subscriptions("ada") == [])
+    await asyncio.sleep(0.3)
+    count = clients["ada"].frames("video")
+    await asyncio.sleep(0.5)
+    assert clients["ada"].frames("video") == count
+    ada = conference._participants["ada"]
+    await wait_until(
+        lambda: all(t.currentDirection == "inactive" for t in ada.pc.getTransceivers())
+    )
+
+    # A new publisher reuses ada's freed m-lines instead of adding new ones.
+    await join(conference, clients, Client("guest", publishes=True))
+    await wait_until(lambda: len(conference.subscriptions("ada")) == 2)
+    assert {s.mid for s in conference.subscriptions("ada")} == {"2", "3"}
+    await clients["ada"].wait_for("video", count + 5)
+
+
+async def test_close_twice_and_errors(room: tuple[Conference, Clients]) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    with pytest.raises(ValueError):
+        await conference.add_participant("mentor")
+    await conference.close()
+    await conference.close()
+    assert conference.participant_ids == []
+    with pytest.raises(RuntimeError):
+        await conference.add_participant("late")
+
+
+async def test_a_failed_negotiation_removes_the_participant() -> None:
+    async def refuse(participant_id: str, offer: object) -> object:
+        raise ConnectionError("signaling channel closed")
+
+    conference = Conference(refuse)  # type: ignore[arg-type]
+    with pytest.raises(ConnectionError):
+        await conference.add_participant("ada")
+    assert conference.participant_ids == []
+    await conference.close()
