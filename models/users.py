@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 ROLES = ("mentor", "mentee", "admin")
 
@@ -112,3 +109,18 @@ async def users_by_ids(db: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
         return {}
     result = await db.execute(select(User).where(User.id.in_(set(ids))))
     return {user.id: user for user in result.scalars()}
+
+
+async def mentors_directory(
+    db: AsyncSession, *, limit: int = 200
+) -> Sequence[tuple[User, Profile]]:
+    """Mentors with their profiles, those with free capacity first, then by name."""
+    result = await db.execute(
+        select(User, Profile)
+        .join(Profile, Profile.user_id == User.id)
+        # Roles are a small JSON list; its text form is the same on SQLite and PostgreSQL.
+        .where(cast(User.roles, String).like('%"mentor"%'))
+        .order_by((Profile.mentor_capacity > 0).desc(), User.name)
+        .limit(limit)
+    )
+    return [(user, profile) for user, profile in result.all() if user.has_role("mentor")]

@@ -11,7 +11,7 @@ from aiohttp import web
 from server.middlewares import ERROR_PAGE
 from web.rendering import error_page
 from web.template_filters import FILTERS
-from web.views import accounts, dashboard, sessions
+from web.views import accounts, dashboard, mentoring, sessions
 
 WEB_DIR = Path(__file__).parent
 
@@ -38,6 +38,10 @@ def setup_web(app: web.Application) -> None:
     r.add_get("/settings/password", accounts.password_page)
     r.add_post("/settings/password", accounts.password_submit)
     r.add_get("/users/{user_id}", dashboard.public_profile)
+    r.add_get("/mentors", mentoring.mentors_page)
+    r.add_post("/users/{user_id}/mentorship", mentoring.ask_mentor_submit)
+    r.add_post("/mentorships/{mentorship_id}/decision", mentoring.decide_submit)
+    r.add_post("/sessions/new", mentoring.schedule_submit)
     r.add_get("/sessions/{session_id}", sessions.session_page)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
     # Versioned URLs: browsers may cache static files for as long as they like.

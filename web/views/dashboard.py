@@ -42,6 +42,7 @@ async def dashboard(request: web.Request) -> web.Response:
             "mentorships": mentorships,
             "people": people,
             "now": utcnow(),
+            "asked": "asked" in request.query,
         },
     )
 

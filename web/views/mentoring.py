@@ -1,0 +1,97 @@
+"""Pages for finding a mentor, answering requests and scheduling sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from models.users import get_profile, mentors_directory
+from server.api.routing import int_param
+from server.db import unit_of_work
+from server.errors import ApiError, validate
+from server.schemas import MentorshipIn, SessionIn
+from server.services import mentorships
+from server.services.sessions import create_session
+from web.forms import read_form
+from web.rendering import page_user, redirect, render
+
+
+async def mentors_page(request: web.Request) -> web.Response:
+    await page_user(request)
+    async with unit_of_work(request.app) as db:
+        mentors = await mentors_directory(db)
+    return await render(request, "mentors.html", {"mentors": mentors})
+
+
+async def ask_mentor_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    form = await read_form(request)
+    mentor_id = int_param(request, "user_id")
+    try:
+        data = validate(MentorshipIn, {"mentor_id": mentor_id, "message": form.get("message", "")})
+        async with unit_of_work(request.app) as db:
+            await mentorships.request_mentorship(db, user, data)
+    except ApiError as exc:
+        return await render(
+            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+        )
+    raise redirect("/dashboard?asked=1")
+
+
+async def decide_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    form = await read_form(request)
+    try:
+        async with unit_of_work(request.app) as db:
+            await mentorships.decide(
+                db,
+                user,
+                int_param(request, "mentorship_id"),
+                accept=form.get("decision") == "accept",
+            )
+    except ApiError as exc:
+        return await render(
+            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+        )
+    raise redirect("/dashboard")
+
+
+def local_to_aware(value: str, zone: str) -> datetime | str:
+    """A `datetime-local` field read in the user's own time zone (the raw text if unreadable)."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
+    except ValueError:
+        return value
+
+
+async def schedule_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    form = await read_form(request)
+    async with unit_of_work(request.app) as db:
+        zone = (await get_profile(db, user.id)).timezone
+    values = {
+        "title": form.get("title", ""),
+        "starts_at": local_to_aware(str(form.get("starts_at", "")), zone),
+        "duration_minutes": form.get("duration_minutes", ""),
+        "mentorship_id": form.get("mentorship_id") or None,
+        "kind": "one_on_one",
+    }
+    try:
+        data = validate(SessionIn, values)
+        async with unit_of_work(request.app) as db:
+            session = await create_session(db, user, data)
+    except ApiError as exc:
+        return await render(
+            request,
+            "error.html",
+            {
+                "status": exc.status,
+                "message": exc.message
+                + " "
+                + "; ".join(f"{k}: {v}" for k, v in (exc.fields or {}).items()),
+            },
+            status=exc.status,
+        )
+    raise redirect(f"/sessions/{session.id}")
