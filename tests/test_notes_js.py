@@ -208,8 +208,9 @@ class Browsers:
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'tandem.db'}")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A fresh database (SQLite; PostgreSQL too when configured) at the migrations' heads."""
+    engine = create_engine(database_url)
     await upgrade(engine)
     yield engine
     await engine.dispose()

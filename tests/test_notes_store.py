@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -26,8 +25,9 @@ NOTES_TABLES = {"note_updates", "note_snapshots"}
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'tandem.db'}")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A fresh database (SQLite; PostgreSQL too when configured) at the migrations' heads."""
+    engine = create_engine(database_url)
     await upgrade(engine)
     yield engine
     await engine.dispose()

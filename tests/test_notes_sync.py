@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from pycrdt import Doc, Text
@@ -33,8 +32,9 @@ Factory = async_sessionmaker[AsyncSession]
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'tandem.db'}")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A fresh database (SQLite; PostgreSQL too when configured) at the migrations' heads."""
+    engine = create_engine(database_url)
     await upgrade(engine)
     yield engine
     await engine.dispose()
