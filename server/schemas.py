@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
@@ -104,3 +104,46 @@ class SessionIn(Strict):
         from datetime import UTC
 
         return self.starts_at.astimezone(UTC)
+
+
+Minutes = Annotated[int, Field(ge=1, le=240)]
+AgendaTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Details = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class AgendaItemIn(Strict):
+    title: AgendaTitle
+    details: Details = ""
+    owner_id: int | None = None
+    minutes: Minutes | None = None
+
+
+class AgendaItemPatch(Strict):
+    """A partial agenda item update: only the fields sent are changed."""
+
+    title: AgendaTitle | None = None
+    details: Details | None = None
+    owner_id: int | None = None
+    minutes: Minutes | None = None
+    done: bool | None = None
+    position: Annotated[int, Field(ge=0, le=1000)] | None = None
+
+
+class AgendaTemplateIn(Strict):
+    template: Literal["first_meeting", "goal_review", "office_hours"]
+
+
+class ActionItemIn(Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    owner_id: int
+    due_on: date | None = None
+    agenda_item_id: int | None = None
+
+
+class ActionItemPatch(Strict):
+    title: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+        | None
+    ) = None
+    due_on: date | None = None
+    done: bool | None = None

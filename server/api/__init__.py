@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import accounts, mentorships, rooms, sessions
+from server.api import accounts, agenda, mentorships, rooms, sessions
 from server.api.openapi import openapi_handler
 from server.api.routing import PREFIX, ApiRoutes, Operation
 
-AREAS: list[ApiRoutes] = [accounts.routes, mentorships.routes, sessions.routes, rooms.routes]
+AREAS: list[ApiRoutes] = [
+    accounts.routes,
+    mentorships.routes,
+    sessions.routes,
+    rooms.routes,
+    agenda.routes,
+]
 
 
 def setup_api(app: web.Application, extra: tuple[ApiRoutes, ...] = ()) -> list[Operation]:

@@ -9,6 +9,7 @@ from models.sessions import MentoringSession, SessionKind, SessionParticipant
 from models.users import User, users_by_ids
 from server.errors import ApiError
 from server.schemas import SessionIn
+from server.services.agenda import carry_over
 
 
 async def create_session(db: AsyncSession, host: User, data: SessionIn) -> MentoringSession:
@@ -53,4 +54,5 @@ async def create_session(db: AsyncSession, host: User, data: SessionIn) -> Mento
     )
     db.add(session)
     await db.flush()
+    await carry_over(db, session)
     return session

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from models.agenda import open_action_items_of
 from models.base import utcnow
 from models.mentorships import mentorships_of
 from models.sessions import sessions_of
@@ -27,6 +28,7 @@ async def dashboard(request: web.Request) -> web.Response:
         profile = await get_profile(db, user.id)
         sessions = await sessions_of(db, user.id, since=utcnow())
         mentorships = await mentorships_of(db, user.id)
+        action_items = await open_action_items_of(db, user.id)
         people = await users_by_ids(
             db,
             [m.mentor_id for m in mentorships]
@@ -39,6 +41,7 @@ async def dashboard(request: web.Request) -> web.Response:
         {
             "profile": profile,
             "sessions": sessions,
+            "action_items": action_items,
             "mentorships": mentorships,
             "people": people,
             "now": utcnow(),

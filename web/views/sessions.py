@@ -32,6 +32,7 @@ async def session_page(request: web.Request) -> web.Response:
             "opens_at": session.starts_at - JOIN_EARLY,
             "has_ended": now >= session.ends_at,
             "viewer_zone": viewer_zone,
+            "people_names": {uid: u.name for uid, u in people.items()},
             "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
         },
     )
