@@ -8,7 +8,10 @@ trouble at the antimeridian or the poles. Every decision near a boundary is re-c
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -39,6 +42,9 @@ def _spread_bits(x: NDArray[np.uint32]) -> NDArray[np.uint32]:
     for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
         x = (x | (x << np.uint32(shift))) & np.uint32(mask)
     return x
+
+
+_PARALLEL_FROM = 20_000  # below this many queries, starting threads costs more than it saves
 
 
 def _search_chord(radius_km: float) -> float:
@@ -94,6 +100,21 @@ class NearestMatches:
             )
             for a, b in zip(i, j, strict=True)
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """One bulk query's arrays, shared read-only by the worker threads."""
+
+    k: int
+    order: NDArray[np.intp]  # input positions in curve order
+    vectors: FloatArray  # unit vectors in curve order
+    lats: FloatArray  # the rest in input order
+    lons: FloatArray
+    reach_km: FloatArray
+    limit: FloatArray  # reach as a chord
+    indexed_reach_km: FloatArray  # per indexed person, input order
+    indexed_limit: FloatArray  # per tree row, as a chord, plus a -inf "nobody" slot
 
 
 class NearbyIndex:
@@ -152,82 +173,102 @@ class NearbyIndex:
         indexed_reach_km: ArrayLike,
         *,
         k: int = 5,
-        workers: int = -1,
+        workers: int | None = None,
     ) -> NearestMatches:
         """The k nearest indexed people within BOTH sides' reach, for every query point.
 
-        Asks the tree for k + 1 neighbours, drops those out of either reach, and asks again with
-        four times as many only for the rows that came up short while still inside their own
-        reach. Memory stays O(n k), never O(pairs). The work happens in chord space and in the
-        tree's own row order; only the k winners per row are converted back.
+        Queries run in curve order (see `spatial_order`), in chunks spread over `workers` threads
+        (default: every CPU for big batches, one for small); numpy and the tree release the GIL,
+        so the filtering runs in parallel too. Memory stays O(n k), never O(pairs).
         """
         q_lats = np.asarray(lats, dtype=np.float64).ravel()
         q_lons = np.asarray(lons, dtype=np.float64).ravel()
         n, size = len(q_lats), len(self)
         q_reach = np.broadcast_to(np.asarray(reach_km, dtype=np.float64), (n,))
-        q_limit = chord_for_km(q_reach)
-        # Reach per tree row, plus one slot for "no neighbour" that nothing is within.
         p_reach = np.broadcast_to(np.asarray(indexed_reach_km, dtype=np.float64), (size,))
-        p_limit = np.append(chord_for_km(p_reach)[self._stored], -np.inf)
         order = spatial_order(q_lats, q_lons)
-        vectors = unit_vectors(q_lats[order], q_lons[order]).reshape(n, 3)
-        tree_rows = np.full((n, k), size, dtype=np.intp)  # in curve order until the end
+        query = _Query(
+            k=k,
+            order=order,
+            vectors=unit_vectors(q_lats[order], q_lons[order]).reshape(n, 3),
+            lats=q_lats,
+            lons=q_lons,
+            reach_km=q_reach,
+            limit=chord_for_km(q_reach),
+            indexed_reach_km=p_reach,
+            # Reach per tree row, plus one slot for "no neighbour" that nothing is within.
+            indexed_limit=np.append(chord_for_km(p_reach)[self._stored], -np.inf),
+        )
+        threads = workers or ((os.cpu_count() or 1) if n >= _PARALLEL_FROM else 1)
+        if threads == 1 or n == 0:
+            parts = [self._nearest_in(query, 0, n)]
+        else:  # a few chunks per thread, so one dense city does not leave a core idle
+            bounds = np.linspace(0, n, 4 * threads + 1).astype(int)
+            with ThreadPoolExecutor(threads) as pool:
+                parts = list(pool.map(self._nearest_in, repeat(query), bounds[:-1], bounds[1:]))
+        rows = np.empty((n, k), dtype=np.intp)
+        distance = np.empty((n, k))
+        tree_rows = np.concatenate([part[0] for part in parts])
+        chords = np.concatenate([part[1] for part in parts])
+        rows[order] = np.append(self._stored, -1)[tree_rows]
+        distance[order] = np.where(np.isfinite(chords), km_for_chord(chords), np.inf)
+        return NearestMatches(rows, distance)
+
+    def _nearest_in(
+        self, query: _Query, start: int, end: int
+    ) -> tuple[NDArray[np.intp], FloatArray]:
+        """(tree rows, chords) of the k nearest eligible for curve positions start..end.
+
+        Asks the tree for k + 1 neighbours, drops those out of either reach, and asks again with
+        four times as many only for the rows that came up short while still inside their own
+        reach.
+        """
+        k, size, n = query.k, len(self), end - start
+        tree_rows = np.full((n, k), size, dtype=np.intp)
         chords = np.full((n, k), np.inf)
         pending = np.arange(n)
         width = min(k + 1, size)
         while len(pending) and width > 0:
+            asking = query.order[start + pending]
             chord, found = self.tree.query(
-                vectors[pending],
+                query.vectors[start + pending],
                 k=width,
-                distance_upper_bound=_search_chord(float(q_reach[order[pending]].max())),
-                workers=workers,
+                distance_upper_bound=_search_chord(float(query.reach_km[asking].max())),
             )
             chord, found = chord.reshape(len(pending), width), found.reshape(len(pending), width)
-            asking = order[pending]
-            limit = np.minimum(q_limit[asking, None], p_limit[found])
-            eligible = chord <= limit
-            close = np.abs(chord - limit) <= limit * 1e-9
-            if close.any():  # too close to call in chord space: decide as haversine would
+            limit = np.minimum(query.limit[asking, None], query.indexed_limit[found])
+            over = chord - limit
+            eligible = over <= 0
+            # Chord and haversine agree to ~1e-15; inside 1e-12 (6 micrometres) haversine decides.
+            close = np.abs(over) <= 1e-12
+            if close.any():
                 i, j = np.nonzero(close)
-                eligible[i, j] = self._within_reach(
-                    asking[i], found[i, j], q_lats, q_lons, q_reach, p_reach
-                )
+                eligible[i, j] = self._within_reach(query, asking[i], found[i, j])
             take = eligible & (np.cumsum(eligible, axis=1) <= k)
             # Stable sort of "not taken" moves taken columns to the front, keeping distance order.
             front = np.argsort(~take, axis=1, kind="stable")[:, :k]
             taken = np.take_along_axis(take, front, axis=1)
             cols = front.shape[1]  # fewer than k when fewer people are indexed
-            tree_rows[pending, :cols] = np.where(
-                taken, np.take_along_axis(found, front, axis=1), size
-            )
-            chords[pending, :cols] = np.where(
-                taken, np.take_along_axis(chord, front, axis=1), np.inf
-            )
+            tree_rows[pending, :cols] = np.where(taken, np.take_along_axis(found, front, 1), size)
+            chords[pending, :cols] = np.where(taken, np.take_along_axis(chord, front, 1), np.inf)
             if width >= size:
                 break
             # Short rows whose furthest neighbour is still inside their own reach may find more.
-            reach_left = chord[:, -1] <= q_limit[asking] * (1 + 1e-9)
+            reach_left = chord[:, -1] <= query.limit[asking] + 1e-12
             pending = pending[(taken.sum(axis=1) < k) & (found[:, -1] < size) & reach_left]
             width = min(4 * width, size)
-        rows = np.empty((n, k), dtype=np.intp)
-        rows[order] = np.append(self._stored, -1)[tree_rows]
-        distance = np.empty((n, k))
-        distance[order] = np.where(np.isfinite(chords), km_for_chord(chords), np.inf)
-        return NearestMatches(rows, distance)
+        return tree_rows, chords
 
     def _within_reach(
-        self,
-        asking: NDArray[np.intp],
-        tree_rows: NDArray[np.intp],
-        lats: FloatArray,
-        lons: FloatArray,
-        reach_km: FloatArray,
-        indexed_reach_km: FloatArray,
+        self, query: _Query, asking: NDArray[np.intp], tree_rows: NDArray[np.intp]
     ) -> NDArray[np.bool_]:
-        """Haversine's verdict on query/tree-row pairs: within both people's reach?"""
+        """Haversine's verdict on (query position, tree row) pairs: within both reaches?"""
         stored = self._stored[tree_rows]
-        km = haversine_km_array(lats[asking], lons[asking], self.lats[stored], self.lons[stored])
-        return np.asarray(km <= np.minimum(reach_km[asking], indexed_reach_km[stored]))
+        km = haversine_km_array(
+            query.lats[asking], query.lons[asking], self.lats[stored], self.lons[stored]
+        )
+        limit = np.minimum(query.reach_km[asking], query.indexed_reach_km[stored])
+        return np.asarray(km <= limit)
 
 
 def k_nearest_eligible(mentees: People, mentors: People, *, k: int = 5) -> NearestMatches:

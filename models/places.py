@@ -79,6 +79,15 @@ class Place:
         """'Springfield, Missouri, United States' or 'Paris, France'."""
         return ", ".join(part for part in (self.name, self.region, self.country) if part)
 
+    def as_suggestion(self) -> dict[str, str | int]:
+        """The autocomplete API's item: name, country, population, display name."""
+        return {
+            "name": self.name,
+            "country": self.country,
+            "population": self.population,
+            "display_name": self.display_name,
+        }
+
     def as_raw(self) -> dict[str, Any]:
         """The `raw` dict of a geopy `Location`."""
         return {

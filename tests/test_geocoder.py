@@ -147,7 +147,10 @@ def test_search_autocompletes_by_population(geocoder: OfflineGeocoder) -> None:
 
 def test_search_result_shapes_the_autocomplete_json(geocoder: OfflineGeocoder) -> None:
     place = geocoder.search("Springfield", limit=1)[0]
-    raw = place.as_raw()
-    assert {"name", "country", "population", "display_name"} <= raw.keys()
-    assert raw["display_name"] == "Springfield, Missouri, United States"
-    assert raw["country"] == "United States"
+    assert place.as_suggestion() == {
+        "name": "Springfield",
+        "country": "United States",
+        "population": 170188,
+        "display_name": "Springfield, Missouri, United States",
+    }
+    assert place.as_raw()["geonameid"] == place.geonameid

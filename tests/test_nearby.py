@@ -74,6 +74,24 @@ def test_k_nearest_agree_exactly_with_brute_force(
     assert set(counts) >= {0, 5} and len(set(counts)) > 2  # full, empty and partial rows all occur
 
 
+def test_threads_give_the_same_answer(people: tuple[People, People, NDArray[np.float64]]) -> None:
+    mentees, mentors, _ = people
+    index = NearbyIndex.build(mentors.ids, mentors.lats, mentors.lons)
+    args = (mentees.lats, mentees.lons, mentees.max_travel_km, mentors.max_travel_km)
+    alone = index.nearest_eligible(*args, k=5, workers=1)
+    shared = index.nearest_eligible(*args, k=5, workers=3)
+    assert (alone.rows == shared.rows).all()
+    assert (alone.distance_km == shared.distance_km).all()
+    assert (alone.rows >= 0).sum() > 1000
+
+
+def test_no_mentees_or_no_mentors() -> None:
+    nobody = People.of([], [], [], 10)
+    someone = People.of([1], [0.0], [0.0], 10)
+    assert k_nearest_eligible(nobody, someone).rows.shape == (0, 5)
+    assert k_nearest_eligible(someone, nobody).rows.tolist() == [[-1] * 5]
+
+
 def test_pairs_gives_ids() -> None:
     mentees = People.of(["ana", "bo"], [48.85, 10.0], [2.35, 10.0], 30)
     mentors = People.of([7, 8], [48.86, 48.95], [2.36, 2.35], [10, 5])
