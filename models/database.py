@@ -61,8 +61,19 @@ async def upgrade(engine: AsyncEngine) -> None:
     """Apply every migration not yet applied (all heads: feature branches migrate together)."""
 
     def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), "heads")
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters tables by copying them; with foreign keys on, dropping the old copy
+            # would cascade-delete rows that point at it. Must run before the transaction starts.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(alembic_config(connection), "heads")
+        finally:
+            if sqlite:
+                connection.commit()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
-    async with engine.begin() as conn:
+    async with engine.connect() as conn:
         await conn.run_sync(run)
+        await conn.commit()
     log.info("database schema is up to date")

@@ -45,6 +45,9 @@ class MentoringSession(Base):
     mentorship_id: Mapped[int | None] = mapped_column(
         ForeignKey("mentorships.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    office_hours_id: Mapped[int | None] = mapped_column(
+        ForeignKey("office_hours.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     participants: Mapped[list[SessionParticipant]] = relationship(
@@ -93,7 +96,8 @@ class Attendance(Base):
     left_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
-def _with_participants() -> _AbstractLoad:
+def with_participants() -> _AbstractLoad:
+    """Load option: a session's participants come with it."""
     return selectinload(MentoringSession.participants)
 
 
@@ -105,7 +109,7 @@ async def get_session_for(
         select(MentoringSession)
         .join(SessionParticipant)
         .where(MentoringSession.id == session_id, SessionParticipant.user_id == user_id)
-        .options(_with_participants())
+        .options(with_participants())
     )
     return result.scalars().first()
 
@@ -118,7 +122,7 @@ async def sessions_of(
         select(MentoringSession)
         .join(SessionParticipant)
         .where(SessionParticipant.user_id == user_id)
-        .options(_with_participants())
+        .options(with_participants())
         .order_by(MentoringSession.starts_at, MentoringSession.id)
     )
     sessions = (await db.execute(query)).scalars().all()

@@ -147,3 +147,17 @@ class ActionItemPatch(Strict):
     ) = None
     due_on: date | None = None
     done: bool | None = None
+
+
+class RecurrenceIn(Strict):
+    weekly_until: date
+
+
+class OfficeHoursIn(Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    topic: Annotated[str, StringConstraints(max_length=2000)] = ""
+    starts_at: AwareDatetime
+    duration_minutes: Annotated[int, Field(ge=5, le=480)]
+    capacity: Annotated[int, Field(ge=1, le=100)]
+    admission: Literal["open", "lobby"] = "open"
+    recurrence: RecurrenceIn | None = None

@@ -11,7 +11,7 @@ from aiohttp import web
 from server.middlewares import ERROR_PAGE
 from web.rendering import error_page
 from web.template_filters import FILTERS
-from web.views import accounts, dashboard, mentoring, sessions
+from web.views import accounts, dashboard, mentoring, office_hours, room, sessions
 
 WEB_DIR = Path(__file__).parent
 
@@ -39,10 +39,14 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/settings/password", accounts.password_submit)
     r.add_get("/users/{user_id}", dashboard.public_profile)
     r.add_get("/mentors", mentoring.mentors_page)
+    r.add_get("/office-hours", office_hours.office_hours_page)
+    r.add_post("/office-hours", office_hours.create_submit)
+    r.add_post("/office-hours/{office_hours_id}/registration", office_hours.register_submit)
     r.add_post("/users/{user_id}/mentorship", mentoring.ask_mentor_submit)
     r.add_post("/mentorships/{mentorship_id}/decision", mentoring.decide_submit)
     r.add_post("/sessions/new", mentoring.schedule_submit)
     r.add_get("/sessions/{session_id}", sessions.session_page)
+    r.add_get("/sessions/{session_id}/room", room.room_page)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
     # Versioned URLs: browsers may cache static files for as long as they like.
     env.globals["static"] = lambda path: str(static.url_for(filename=path))

@@ -22,4 +22,9 @@ def when(value: datetime, zone: str | None = None) -> str:
     return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"when": when}
+def parse_iso(value: str) -> datetime:
+    """An ISO 8601 timestamp from JSON, back to a datetime."""
+    return datetime.fromisoformat(value)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {"when": when, "parse_iso": parse_iso}

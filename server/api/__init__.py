@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import accounts, agenda, mentorships, rooms, sessions
+from server.api import accounts, agenda, mentorships, office_hours, rooms, sessions
 from server.api.openapi import openapi_handler
 from server.api.routing import PREFIX, ApiRoutes, Operation
 
@@ -14,6 +14,7 @@ AREAS: list[ApiRoutes] = [
     sessions.routes,
     rooms.routes,
     agenda.routes,
+    office_hours.routes,
 ]
 
 

@@ -1,0 +1,109 @@
+"""Group office hours: a mentor's recurring open sessions, and who registered for them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+from models.sessions import MentoringSession, with_participants
+
+MAX_OCCURRENCES = 52
+
+
+class Admission(enum.StrEnum):
+    """Whether attendees walk straight in or wait in a lobby for the host."""
+
+    OPEN = "open"
+    LOBBY = "lobby"
+
+
+class OfficeHours(Base):
+    """A series of group sessions hosted by one mentor."""
+
+    __tablename__ = "office_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    first_starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)
+    admission: Mapped[Admission] = mapped_column(
+        Enum(Admission, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e])
+    )
+    # Weekly repeats keep the host's local wall-clock time across daylight-saving changes.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    weekly_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OfficeHoursRegistration(Base):
+    """An attendee signed up for a series."""
+
+    __tablename__ = "office_hours_registrations"
+
+    office_hours_id: Mapped[int] = mapped_column(
+        ForeignKey("office_hours.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def occurrence_starts(first: datetime, zone: str, weekly_until: date | None) -> list[datetime]:
+    """Start times of every occurrence: the same local time each week, up to `weekly_until`."""
+    tz = ZoneInfo(zone)
+    local = first.astimezone(tz)
+    starts = [first]
+    if weekly_until is None:
+        return starts
+    for week in range(1, MAX_OCCURRENCES):
+        day = local.date() + timedelta(weeks=week)
+        if day > weekly_until:
+            break
+        wall = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=tz)
+        starts.append(wall.astimezone(first.tzinfo))
+    return starts
+
+
+async def sessions_of_office_hours(
+    db: AsyncSession, office_hours_id: int
+) -> Sequence[MentoringSession]:
+    """The occurrences of a series in time order."""
+    result = await db.execute(
+        select(MentoringSession)
+        .where(MentoringSession.office_hours_id == office_hours_id)
+        .options(with_participants())
+        .order_by(MentoringSession.starts_at)
+    )
+    return result.scalars().all()
+
+
+async def registration_count(db: AsyncSession, office_hours_id: int) -> int:
+    """How many attendees registered for a series."""
+    result = await db.execute(
+        select(func.count()).where(OfficeHoursRegistration.office_hours_id == office_hours_id)
+    )
+    return int(result.scalar_one())
+
+
+async def upcoming_office_hours(db: AsyncSession, now: datetime) -> Sequence[OfficeHours]:
+    """Series with an occurrence that has not ended yet, soonest first."""
+    ends = MentoringSession.starts_at  # filtered precisely below; SQL narrows by start
+    result = await db.execute(
+        select(OfficeHours)
+        .join(MentoringSession, MentoringSession.office_hours_id == OfficeHours.id)
+        .where(ends > now - timedelta(hours=8))
+        .group_by(OfficeHours.id)
+        .order_by(func.min(MentoringSession.starts_at))
+    )
+    return result.scalars().all()
