@@ -176,14 +176,7 @@ def enclosing_circle(lats: ArrayLike, lons: ArrayLike) -> Circle:
                 if not holds(cap, points[k]):
                     cap = _cap_through_three(points[i], points[j], points[k])
     lat, lon = lat_lon(cap[0])
-    radius = float(haversine_km_array(lat, lon, *_lat_lon_arrays(points)).max())
-    return Circle(lat, lon, radius)
-
-
-def _lat_lon_arrays(points: FloatArray) -> tuple[FloatArray, FloatArray]:
-    lats = np.degrees(np.arctan2(points[:, 2], np.hypot(points[:, 0], points[:, 1])))
-    lons = np.degrees(np.arctan2(points[:, 1], points[:, 0]))
-    return lats, lons
+    return Circle(lat, lon, longest_trip_km(lat, lon, lats, lons))
 
 
 def geometric_median(
@@ -201,19 +194,27 @@ def geometric_median(
         tangent = points - np.outer(cos_angle, x)
         sin_angle = np.linalg.norm(tangent, axis=1)
         angle = np.arctan2(sin_angle, cos_angle)
-        away = angle > 1e-12  # a point under the estimate pulls nowhere (Vardi-Zhang, simplified)
-        if not away.any():
+        away = angle > 1e-12
+        directions = tangent[away] / sin_angle[away, None]
+        pull = directions.sum(axis=0)
+        # Vardi-Zhang: people standing on the estimate hold it there unless the rest pull harder.
+        here = len(points) - int(away.sum())
+        if not away.any() or float(np.linalg.norm(pull)) <= here:
             break
         # Weiszfeld in the tangent plane: sum(p_i / d_i) / sum(1 / d_i) with p_i = d_i * unit_i.
-        directions = tangent[away] / sin_angle[away, None]
-        step = directions.sum(axis=0) / (1.0 / angle[away]).sum()
+        step = pull / (1.0 / angle[away]).sum()
+        if here:
+            step *= 1 - here / float(np.linalg.norm(pull))
         length = float(np.linalg.norm(step))
         x = _normalised(
             x * math.cos(length) + (step / length if length else step) * math.sin(length)
         )
         if length * EARTH_RADIUS_KM < tolerance_km:
             break
-    return lat_lon(x)
+    # Weiszfeld crawls when the optimum is a person's own spot; check the nearest few spots.
+    nearest = np.argsort(-(points @ x))[:8]
+    candidates = [lat_lon(c) for c in np.vstack([x, points[nearest]])]
+    return min(candidates, key=lambda c: total_travel_km(c[0], c[1], lats, lons))
 
 
 def total_travel_km(lat: float, lon: float, lats: ArrayLike, lons: ArrayLike) -> float:

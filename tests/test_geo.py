@@ -139,6 +139,17 @@ def test_geometric_median_beats_centroid_on_a_skewed_set() -> None:
         assert at_median <= total_travel_km(median[0] + dlat, median[1] + dlon, lats, lons) + 1e-6
 
 
+def test_geometric_median_stays_on_a_crowd_standing_together() -> None:
+    lats, lons = [48.85] * 5 + [BERLIN[0]], [2.35] * 5 + [BERLIN[1]]
+    median = geometric_median(lats, lons)
+    assert haversine_km(*median, 48.85, 2.35) < 1e-6
+
+
+def test_geometric_median_of_one_point_is_the_point() -> None:
+    assert geometric_median([10.0], [20.0]) == pytest.approx((10.0, 20.0))
+    assert enclosing_circle([10.0], [20.0]).radius_km == pytest.approx(0.0, abs=1e-9)
+
+
 def test_geometric_median_of_three_is_the_fermat_point() -> None:
     lats, lons = [0.0, 0.0, 1.0], [0.0, 1.0, 0.5]
     median = geometric_median(lats, lons)
