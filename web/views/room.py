@@ -20,16 +20,16 @@ async def room_page(request: web.Request) -> web.Response:
             session = await admit(db, session_id, user.id, utcnow())
         except RoomRefused as exc:
             refusal = exc
-            session = await get_session_for(db, session_id, user.id)
+            known = await get_session_for(db, session_id, user.id)
         else:
             return await render(request, "room.html", {"session": session})
-    if session is None:  # not a participant, or no such session: say no more than that
+    if known is None:  # not a participant, or no such session: say no more than that
         context = {"status": refusal.status, "message": refusal.message}
         return await render(request, "error.html", context, status=refusal.status)
     context = {
-        "session": session,
+        "session": known,
         "code": refusal.code,
         "message": refusal.message,
-        "opens_at": session.starts_at - JOIN_EARLY,
+        "opens_at": known.starts_at - JOIN_EARLY,
     }
     return await render(request, "room_closed.html", context, status=409)

@@ -1,0 +1,204 @@
+"""The room WebSocket endpoint: check, upgrade, handshake, one receive loop, clean up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aiohttp import WSMsgType, web
+
+from models.base import utcnow
+from models.users import User
+from server import keys
+from server.auth import current_user
+from server.db import unit_of_work
+from server.errors import error_response
+from server.security import InvalidJoinToken, JoinToken
+from server.services.rooms import RoomRefused, admit, record_arrival, record_departure
+from signaling import messages as m
+from signaling.peer import CloseCode, Peer
+from signaling.rooms import Room, RoomRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Liveness settings of room connections (tests shorten them)."""
+
+    heartbeat: float = 20.0  # WebSocket-level ping (aiohttp closes if no pong within half)
+    ping_interval: float = 15.0  # app-level `ping` when the client has been quiet this long
+    idle_limit: float = 45.0  # close with 4002 after this long without any message
+    handshake: float = 10.0  # time allowed to send `join`
+    writer_drain: float = 2.0  # how long the writer may take to flush on the way out
+
+
+def _origin_allowed(request: web.Request) -> bool:
+    """Same host as the page, or listed in allowed_origins; no Origin means not a browser."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    if origin in request.app[keys.SETTINGS].allowed_origins:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+async def _caller(request: web.Request, session_id: int) -> User | web.Response:
+    """The user behind a join token (preferred) or the login cookie, or a 401 response."""
+    token = request.query.get("token")
+    if token is None:
+        user = await current_user(request)
+        if user is None:
+            return error_response(401, "not_authenticated", "Log in or pass a join token.")
+        return user
+    try:
+        parsed = JoinToken.decode(request.app[keys.SETTINGS].secret_key, token, room_id=session_id)
+    except InvalidJoinToken as exc:
+        return error_response(401, "invalid_token", str(exc).capitalize() + ".")
+    async with unit_of_work(request.app) as db:
+        user = await db.get(User, parsed.user_id)
+    if user is None:
+        return error_response(401, "invalid_token", "The join token's user no longer exists.")
+    return user
+
+
+async def room_socket(request: web.Request) -> web.StreamResponse:
+    """GET /ws/rooms/{session_id}: refuse with JSON before upgrading, then run the peer."""
+    if not _origin_allowed(request):
+        return error_response(403, "bad_origin", "This origin may not open room connections.")
+    raw_id = request.match_info["session_id"]
+    if not raw_id.isdigit() or len(raw_id) > 12:
+        return error_response(404, "room_not_found", "There is no such session.")
+    session_id = int(raw_id)
+    user = await _caller(request, session_id)
+    if isinstance(user, web.Response):
+        return user
+    try:
+        async with unit_of_work(request.app) as db:
+            await admit(db, session_id, user.id, utcnow())
+    except RoomRefused as exc:
+        return error_response(exc.status, exc.code, exc.message)
+
+    timing = request.app[keys.ROOM_TIMING]
+    ws = web.WebSocketResponse(heartbeat=timing.heartbeat, max_msg_size=m.HARD_MAX_BYTES)
+    await ws.prepare(request)
+    peer = Peer(user_id=user.id, name=user.name)
+    writer = asyncio.create_task(peer.pump(ws.send_str, _closer(ws)))
+    registry = request.app[keys.ROOMS]
+    room: Room | None = None
+    attendance_id: int | None = None
+    reason = "dropped"
+    try:
+        join = await _handshake(ws, peer, timing)
+        if join is None:
+            return ws
+        peer.media = join.media
+        async with unit_of_work(request.app) as db:
+            attendance_id = await record_arrival(db, session_id, user.id)
+        room = await registry.join(session_id, peer)
+        reason = await _receive_loop(ws, registry, room, peer, timing)
+    finally:
+        # The server cancels this handler when the client vanishes: finish leaving regardless.
+        departure = registry.track(
+            _depart(request.app, registry, room, peer, reason, attendance_id, writer)
+        )
+        try:
+            await asyncio.shield(departure)
+        finally:
+            with contextlib.suppress(Exception):
+                await ws.close()
+    return ws
+
+
+async def _depart(
+    app: web.Application,
+    registry: RoomRegistry,
+    room: Room | None,
+    peer: Peer,
+    reason: str,
+    attendance_id: int | None,
+    writer: asyncio.Task[None],
+) -> None:
+    """Leave the room, record the departure, and let the writer flush and close."""
+    if room is not None:
+        await registry.leave(room, peer, reason=reason)
+    if attendance_id is not None:
+        try:
+            async with unit_of_work(app) as db:
+                await record_departure(db, attendance_id, utcnow())
+        except Exception:
+            log.exception(
+                "room %s: peer %s: departure not recorded", room and room.session_id, peer.peer_id
+            )
+    peer.close(CloseCode.NORMAL, "bye")
+    try:
+        await asyncio.wait_for(writer, app[keys.ROOM_TIMING].writer_drain)
+    except (TimeoutError, ConnectionError):
+        writer.cancel()
+
+
+def _closer(ws: web.WebSocketResponse):  # type: ignore[no-untyped-def]
+    async def close(code: int, reason: str) -> None:
+        await ws.close(code=code, message=reason.encode())
+
+    return close
+
+
+async def _handshake(ws: web.WebSocketResponse, peer: Peer, timing: Timing) -> m.Join | None:
+    """Wait for `join`; other messages get an error. None if the client never sends it."""
+    deadline = time.monotonic() + timing.handshake
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            msg = await ws.receive(timeout=left)
+        except TimeoutError:
+            break
+        if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return None
+        try:
+            kind, data = m.parse_envelope(msg.data)
+            if kind != "join":
+                raise m.ProtocolError("join_first", 'Send {"type": "join"} first.')
+            return m.validate_as(m.Join, data)
+        except m.ProtocolError as exc:
+            peer.send(m.error(exc.code, exc.message))
+    peer.send(m.error("handshake_timeout", "No join message in time."))
+    peer.close(CloseCode.IDLE, "no join")
+    return None
+
+
+async def _receive_loop(
+    ws: web.WebSocketResponse, registry: RoomRegistry, room: Room, peer: Peer, timing: Timing
+) -> str:
+    """Dispatch every message until the connection ends; returns why it ended."""
+    last_heard = time.monotonic()
+    while True:
+        try:
+            msg = await ws.receive(timeout=timing.ping_interval)
+        except TimeoutError:
+            if time.monotonic() - last_heard > timing.idle_limit:
+                log.info("room %s: peer %s idle, closing", room.session_id, peer.peer_id)
+                peer.close(CloseCode.IDLE, "idle")
+                return "dropped"
+            peer.send({"type": "ping"})
+            continue
+        if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            # A closing handshake is a goodbye (a tab closed or reloaded); anything else a drop.
+            return "left" if msg.type == WSMsgType.CLOSE else "dropped"
+        last_heard = time.monotonic()
+        kind = ""
+        try:
+            kind, data = m.parse_envelope(msg.data)
+            if not peer.bucket.take():
+                raise m.ProtocolError("rate_limited", "Too many messages; slow down.")
+            if kind == "leave":
+                peer.close(CloseCode.NORMAL, "left")
+                return "left"
+            if kind == "join":
+                raise m.ProtocolError("already_joined", "This connection has already joined.")
+            await registry.dispatch(room, peer, kind, data)
+        except m.ProtocolError as exc:
+            peer.send(m.error(exc.code, exc.message, **({"for": kind[:40]} if kind else {})))

@@ -1,0 +1,274 @@
+// The call page: pre-join screen, call view, controls and chat. Data comes from data- attributes
+// (the CSP allows no inline script). `window.tandemCall` is a small hook for tests and benchmarks.
+
+import { Call } from "./call.js";
+import { LocalMedia } from "./local-media.js";
+
+const $ = (id) => document.getElementById(id);
+const root = $("room");
+const sessionId = Number(root.dataset.sessionId);
+const rejoinKey = `tandem:room:${sessionId}:in-call`;
+const media = new LocalMedia();
+const marks = { joinClicked: null, firstRemoteFrame: null };
+let call = null;
+
+const LEFT_REASONS = {
+  left: "left the call",
+  dropped: "lost their connection",
+  replaced: "rejoined from another tab",
+};
+
+function setPressed(button, isOn, onLabel, offLabel) {
+  button.setAttribute("aria-pressed", String(isOn));
+  button.textContent = isOn ? onLabel : offLabel;
+}
+
+function tileOf(peerId) {
+  return document.querySelector(`.tile[data-peer-id="${CSS.escape(peerId)}"]`);
+}
+
+function iconsFor(state) {
+  const parts = [];
+  if (state && !state.mic) parts.push("mic off");
+  if (state && !state.camera && !state.screen) parts.push("camera off");
+  if (state && state.screen) parts.push("sharing screen");
+  return parts.join(" · ");
+}
+
+const view = {
+  addTile(peer, stream) {
+    const figure = document.createElement("figure");
+    figure.className = "tile";
+    figure.dataset.peerId = peer.peer_id;
+    const video = document.createElement("video");
+    video.autoplay = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    video.setAttribute("aria-label", `Video of ${peer.name}`);
+    const watchFirstFrame = () => video.requestVideoFrameCallback?.(() => {
+      marks.firstRemoteFrame ??= performance.now();
+    });
+    watchFirstFrame();
+    const caption = document.createElement("figcaption");
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = peer.name;
+    const icons = document.createElement("span");
+    icons.className = "media-icons";
+    const qualityText = document.createElement("span");
+    qualityText.className = "quality";
+    qualityText.textContent = "connecting…";
+    caption.append(name, icons, qualityText);
+    figure.append(video, caption);
+    $("tiles").append(figure);
+    view.setPeerMedia(peer.peer_id, peer.media);
+    stream.addEventListener("addtrack", () => video.play().catch(() => {}));
+  },
+  removeTile(peerId, person, reason) {
+    tileOf(peerId)?.remove();
+    if (person && reason !== "rejoined" && reason !== "left-by-me") {
+      view.setStatus("open", `${person.name} ${LEFT_REASONS[reason] || "left"}.`);
+    }
+  },
+  setPeerMedia(peerId, state) {
+    const tile = tileOf(peerId);
+    if (!tile) return;
+    tile.querySelector(".media-icons").textContent = iconsFor(state);
+    tile.classList.toggle("screen", Boolean(state?.screen));
+  },
+  setPeerConnection(peerId, state) {
+    const tile = tileOf(peerId);
+    if (!tile) return;
+    let note = tile.querySelector(".notice-overlay");
+    const isTrouble = state === "disconnected" || state === "failed";
+    if (isTrouble && !note) {
+      note = document.createElement("p");
+      note.className = "notice-overlay";
+      note.setAttribute("role", "status");
+      tile.append(note);
+    }
+    if (note) {
+      if (isTrouble) note.textContent = "Connection interrupted, reconnecting…";
+      else note.remove();
+    }
+  },
+  setQuality(peerId, q) {
+    const el = tileOf(peerId)?.querySelector(".quality");
+    if (!el) return;
+    el.textContent = `${q.kbps} kbps · ${q.lossPct}% loss${q.rttMs !== null ? ` · ${q.rttMs} ms` : ""}`;
+    el.className = `quality ${q.verdict}`;
+    el.title = `Connection quality: ${q.verdict}`;
+  },
+  addChat(message, isMine) {
+    const item = document.createElement("li");
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = isMine ? "You" : message.name;
+    const text = document.createElement("span");
+    text.textContent = message.text; // text, never HTML
+    item.append(who, text);
+    $("chat-log").append(item);
+    item.scrollIntoView({ block: "nearest" });
+  },
+  setStatus(state, reason = "") {
+    const status = $("call-status");
+    if (state === "connecting") status.textContent = "Connecting…";
+    else if (state === "reconnecting") status.textContent = "Connection lost. Reconnecting…";
+    else if (state === "open") status.textContent = reason;
+    else if (state === "closed" && reason) showLeft(reason);
+  },
+};
+
+function showLeft(message) {
+  sessionStorage.removeItem(rejoinKey);
+  $("call").hidden = true;
+  $("left").hidden = false;
+  $("left-message").textContent = message;
+  media.stopAll();
+  call = null;
+}
+
+async function startPreview() {
+  await media.start();
+  $("preview").srcObject = media.stream;
+  $("preview-off").hidden = Boolean(media.cameraTrack);
+  if (media.problem) {
+    $("media-message").hidden = false;
+    $("media-message").textContent = media.problem;
+  }
+  media.startMeter($("mic-level"));
+  await fillDeviceLists();
+}
+
+async function fillDeviceLists() {
+  const { cameras, mics } = await media.devices();
+  const fill = (select, devices, noun) => {
+    select.replaceChildren();
+    if (!devices.length) select.append(new Option(`No ${noun} found`, ""));
+    devices.forEach((d, i) => select.append(new Option(d.label || `${noun} ${i + 1}`, d.deviceId)));
+    select.disabled = !devices.length;
+  };
+  fill($("camera-select"), cameras, "camera");
+  fill($("mic-select"), mics, "microphone");
+  const cameraId = media.cameraTrack?.getSettings().deviceId;
+  const micId = media.micTrack?.getSettings().deviceId;
+  if (cameraId) $("camera-select").value = cameraId;
+  if (micId) $("mic-select").value = micId;
+}
+
+async function join() {
+  marks.joinClicked = performance.now();
+  marks.firstRemoteFrame = null;
+  $("join-error").hidden = true;
+  $("prejoin").hidden = true;
+  $("left").hidden = true;
+  $("call").hidden = false;
+  $("self-view").srcObject = media.stream;
+  syncControls();
+  call = new Call(sessionId, media, view);
+  window.tandemCall.call = call;
+  try {
+    await call.join();
+    sessionStorage.setItem(rejoinKey, "1");
+  } catch (err) {
+    call = null;
+    sessionStorage.removeItem(rejoinKey);
+    $("call").hidden = true;
+    $("prejoin").hidden = false;
+    $("join-error").hidden = false;
+    $("join-error").textContent = err.message;
+  }
+}
+
+function syncControls() {
+  const s = media.state;
+  setPressed($("mic-button"), s.mic, "Microphone on", "Microphone off");
+  setPressed($("camera-button"), s.camera, "Camera on", "Camera off");
+  setPressed($("screen-button"), s.screen, "Stop sharing", "Share screen");
+  $("mic-button").disabled = !media.micTrack;
+  $("self-icons").textContent = iconsFor(s);
+}
+
+async function toggleCamera() {
+  try {
+    if (media.cameraTrack) media.cameraOff();
+    else await media.cameraOn();
+  } catch (err) {
+    view.setStatus("open", `The camera could not be started (${err.name}).`);
+  }
+  if (!media.screenTrack) await call?.replaceTrack("video", media.cameraTrack);
+  else call?.announceMedia();
+  $("preview-off").hidden = Boolean(media.cameraTrack);
+  syncControls();
+}
+
+async function toggleScreen() {
+  if (media.screenTrack) {
+    media.screenOff();
+  } else {
+    try {
+      await media.screenOn(() => stopSharing());
+    } catch (err) {
+      view.setStatus("open", "Screen sharing was cancelled or is not allowed.");
+      return;
+    }
+  }
+  await call?.replaceTrack("video", media.videoTrack);
+  syncControls();
+}
+
+async function stopSharing() {
+  if (!media.screenTrack) return;
+  media.screenOff();
+  await call?.replaceTrack("video", media.videoTrack);
+  syncControls();
+}
+
+function wireControls() {
+  $("join-button").addEventListener("click", join);
+  $("rejoin-button").addEventListener("click", async () => {
+    await startPreview();
+    await join();
+  });
+  $("mic-button").addEventListener("click", () => {
+    media.setMic(!media.state.mic);
+    call?.announceMedia();
+    syncControls();
+  });
+  $("camera-button").addEventListener("click", toggleCamera);
+  $("screen-button").addEventListener("click", toggleScreen);
+  $("leave-button").addEventListener("click", () => {
+    call?.leave();
+    showLeft("You can join again while the session lasts.");
+  });
+  $("chat-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("chat-input");
+    const text = input.value.trim();
+    if (text && call?.sendChat(text)) input.value = "";
+  });
+  $("camera-select").addEventListener("change", async (e) => {
+    const track = await media.useCamera(e.target.value);
+    $("preview").srcObject = media.stream;
+    if (track && !media.screenTrack) await call?.replaceTrack("video", track);
+  });
+  $("mic-select").addEventListener("change", async (e) => {
+    const track = await media.useMic(e.target.value);
+    await call?.replaceTrack("audio", track);
+  });
+}
+
+window.tandemCall = {
+  marks,
+  call: null,
+  get peerId() { return call?.peerId ?? null; },
+  /** peer id -> RTCPeerConnection */
+  get peers() { return new Map([...(call?.links || new Map())].map(([id, l]) => [id, l.pc])); },
+  stats: () => (call ? call.stats() : Promise.resolve({})),
+  join,
+  leave: () => $("leave-button").click(),
+};
+
+wireControls();
+await startPreview();
+if (sessionStorage.getItem(rejoinKey)) await join(); // back after a reload: straight in
