@@ -51,9 +51,10 @@ def split(users: People, rng: np.random.Generator) -> tuple[People, People]:
     return pick(~is_mentor), pick(is_mentor)
 
 
-def brute_force(mentees: People, mentors: People, chunk: int = 256) -> NDArray[np.intp]:
+def brute_force(mentees: People, mentors: People) -> NDArray[np.intp]:
     """(n, K) mentor rows by scanning every mentor with haversine, -1 where none."""
     out = np.full((len(mentees), K), -1, dtype=np.intp)
+    chunk = max(1, 2_000_000 // max(1, len(mentors)))  # ~16 MB temporaries stay in cache-ish
     for start in range(0, len(mentees), chunk):
         end = start + chunk
         km = haversine_km_array(

@@ -126,6 +126,7 @@ class NearbyIndex:
         self.lons = lons
         # The tree holds the points in curve order; `_stored` maps its rows back to ours.
         self._stored = spatial_order(lats, lons)
+        self._stored_or_none = np.append(self._stored, -1)  # tree row `size` means "nobody"
         self.tree = cKDTree(unit_vectors(lats[self._stored], lons[self._stored]).reshape(-1, 3))
 
     @classmethod
@@ -208,16 +209,14 @@ class NearbyIndex:
                 parts = list(pool.map(self._nearest_in, repeat(query), bounds[:-1], bounds[1:]))
         rows = np.empty((n, k), dtype=np.intp)
         distance = np.empty((n, k))
-        tree_rows = np.concatenate([part[0] for part in parts])
-        chords = np.concatenate([part[1] for part in parts])
-        rows[order] = np.append(self._stored, -1)[tree_rows]
-        distance[order] = np.where(np.isfinite(chords), km_for_chord(chords), np.inf)
+        rows[order] = np.concatenate([part[0] for part in parts])
+        distance[order] = np.concatenate([part[1] for part in parts])
         return NearestMatches(rows, distance)
 
     def _nearest_in(
         self, query: _Query, start: int, end: int
     ) -> tuple[NDArray[np.intp], FloatArray]:
-        """(tree rows, chords) of the k nearest eligible for curve positions start..end.
+        """(positions, km) of the k nearest eligible for the queries at curve positions start..end.
 
         Asks the tree for k + 1 neighbours, drops those out of either reach, and asks again with
         four times as many only for the rows that came up short while still inside their own
@@ -257,7 +256,9 @@ class NearbyIndex:
             reach_left = chord[:, -1] <= query.limit[asking] + 1e-12
             pending = pending[(taken.sum(axis=1) < k) & (found[:, -1] < size) & reach_left]
             width = min(4 * width, size)
-        return tree_rows, chords
+        # Back to input positions (-1 for none) and to km, still in this thread.
+        rows = self._stored_or_none[tree_rows]
+        return rows, np.where(np.isfinite(chords), km_for_chord(chords), np.inf)
 
     def _within_reach(
         self, query: _Query, asking: NDArray[np.intp], tree_rows: NDArray[np.intp]
