@@ -5,11 +5,13 @@ request, or to send a PLI. If an aiortc upgrade breaks forwarding, this module a
 (tests/sfu/test_aiortc_glue.py) are what to fix.
 """
 
+import contextlib
 import queue
+import socket
 from collections.abc import Callable
 from typing import Any
 
-from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 
@@ -191,3 +193,22 @@ def label_sender(sender: RTCRtpSender, stream_id: str, track_id: str) -> None:
     _require(sender, "_track_id")
     sender._stream_id = stream_id
     sender._track_id = track_id
+
+
+def set_receive_buffer(pc: RTCPeerConnection, size: int) -> int:
+    """Grow the UDP receive buffers of a connection's gathered sockets; returns how many.
+
+    The kernel default (about 200 KB) overflows when a busy process misses ~1 s of video; the
+    kernel caps the size at net.core.rmem_max. Call after setLocalDescription (sockets exist).
+    """
+    count = 0
+    for transceiver in pc.getTransceivers():
+        connection = getattr(transceiver.receiver.transport.transport, "_connection", None)
+        for protocol in getattr(connection, "_protocols", []):
+            transport = getattr(protocol, "transport", None)
+            sock = transport.get_extra_info("socket") if transport is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+                    count += 1
+    return count

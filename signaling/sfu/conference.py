@@ -26,6 +26,7 @@ from signaling.sfu.aiortc_glue import (
     has_encoder,
     label_sender,
     on_keyframe_request,
+    set_receive_buffer,
     tap_receiver,
 )
 from signaling.sfu.forwarder import SubscriberTrack, TrackForwarder
@@ -37,6 +38,7 @@ Negotiate = Callable[[str, RTCSessionDescription], Awaitable[RTCSessionDescripti
 """Send an offer to the participant with this id and return their answer."""
 
 KINDS = ("audio", "video")
+RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024  # rides out a busy event loop without dropping packets
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +318,7 @@ class Conference:
         while participant.is_dirty and participant.id in self._participants:
             participant.is_dirty = False
             await pc.setLocalDescription(await pc.createOffer())
+            set_receive_buffer(pc, RECEIVE_BUFFER_BYTES)
             logger.debug("participant %s: sending offer", participant.id)
             answer = await self._negotiate_callback(participant.id, pc.localDescription)
             if pc.signalingState == "closed":

@@ -11,6 +11,7 @@ from signaling.sfu.aiortc_glue import (
     has_encoder,
     label_sender,
     on_keyframe_request,
+    set_receive_buffer,
     tap_receiver,
 )
 from signaling.sfu.assembly import EncodedFrame
@@ -135,3 +136,13 @@ async def test_packets_are_sent_without_an_encoder(
     finally:
         await publisher.close()
         await sfu_in.close()
+
+
+async def test_receive_buffers_grow_once_sockets_exist(
+    pair: tuple[RTCPeerConnection, RTCPeerConnection],
+) -> None:
+    pc, _ = pair
+    pc.addTransceiver("video", direction="recvonly")
+    assert set_receive_buffer(pc, 1 << 20) == 0  # nothing gathered yet
+    await pc.setLocalDescription(await pc.createOffer())
+    assert set_receive_buffer(pc, 1 << 20) >= 1

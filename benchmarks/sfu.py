@@ -1,0 +1,426 @@
+"""Forwarding cost of the SFU against aiortc's MediaRelay, one publisher to N subscribers.
+
+The publisher sends 640x480 VP8 at 30 fps (moving, noisy content, pinned to about 1 Mbit/s).
+The server, the publisher and the subscribers run in separate processes and exchange SDP over a
+WebSocket on 127.0.0.1. One subscriber decodes what it receives; the others only count complete
+frames, so the load generator fits next to the server on a small machine.
+
+    python benchmarks/sfu.py                       # N = 1, 8, 32, 64; MediaRelay N = 1, 4, 8
+    python benchmarks/sfu.py --subscribers 1,8 --relay 1 --seconds 5
+"""
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import json
+import multiprocessing
+import os
+import socket
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+from aiohttp import ClientSession, WSMsgType, web  # noqa: E402
+from aiortc import (  # noqa: E402
+    MediaStreamTrack,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+    VideoStreamTrack,
+)
+from aiortc.codecs import vpx  # noqa: E402
+from aiortc.contrib.media import MediaRelay  # noqa: E402
+from av import VideoFrame  # noqa: E402
+
+from signaling.sfu import Conference  # noqa: E402
+from signaling.sfu.aiortc_glue import ReceiverTap, set_receive_buffer, tap_receiver  # noqa: E402
+from signaling.sfu.assembly import EncodedFrame  # noqa: E402
+
+SUBSCRIBERS_PER_PROCESS = 32
+
+
+def peer_connection() -> RTCPeerConnection:
+    return RTCPeerConnection(
+        RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+    )
+
+
+# --- server process -------------------------------------------------------------------------
+
+
+class RelayRoom:
+    """The baseline: MediaRelay decodes the publisher once, every subscriber's sender encodes."""
+
+    def __init__(self, negotiate: Callable[..., object]) -> None:
+        self._negotiate = negotiate
+        self._relay = MediaRelay()
+        self._source: MediaStreamTrack | None = None
+        self._pcs: list[RTCPeerConnection] = []
+
+    async def add_participant(self, participant_id: str) -> None:
+        pc = peer_connection()
+        self._pcs.append(pc)
+        if self._source is None:
+            pc.addTransceiver("video", direction="recvonly")
+            pc.on("track", lambda track: setattr(self, "_source", track))
+        else:
+            pc.addTrack(self._relay.subscribe(self._source, buffered=False))
+        await pc.setLocalDescription(await pc.createOffer())
+        answer = await self._negotiate(participant_id, pc.localDescription)  # type: ignore[misc]
+        await pc.setRemoteDescription(answer)
+
+    def stats(self) -> dict[str, int]:
+        return {"encoder_count": len(self._pcs) - 1}
+
+    async def close(self) -> None:
+        for pc in self._pcs:
+            await pc.close()
+
+
+def serve(mode: str, port: int) -> None:
+    asyncio.run(_serve(mode, port))
+
+
+async def _serve(mode: str, port: int) -> None:
+    sockets: dict[str, web.WebSocketResponse] = {}
+    answers: dict[str, asyncio.Future[str]] = {}
+
+    async def negotiate(participant_id: str, offer: RTCSessionDescription) -> RTCSessionDescription:
+        answers[participant_id] = asyncio.get_running_loop().create_future()
+        await sockets[participant_id].send_json(
+            {"type": "offer", "id": participant_id, "sdp": offer.sdp}
+        )
+        return RTCSessionDescription(sdp=await answers[participant_id], type="answer")
+
+    room: Conference | RelayRoom = Conference(negotiate) if mode == "sfu" else RelayRoom(negotiate)
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def join(participant_id: str, ws: web.WebSocketResponse) -> None:
+        await room.add_participant(participant_id)
+        await ws.send_json({"type": "joined", "id": participant_id})
+
+    async def websocket(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0)
+        await ws.prepare(request)
+        async for message in ws:
+            data = json.loads(message.data)
+            if data["type"] == "join":
+                sockets[data["id"]] = ws
+                task = asyncio.create_task(join(data["id"], ws))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            elif data["type"] == "answer":
+                answers.pop(data["id"]).set_result(data["sdp"])
+        return ws
+
+    async def stats(request: web.Request) -> web.Response:
+        if isinstance(room, Conference):
+            return web.json_response(dataclasses.asdict(room.stats()) | {"mode": mode})
+        return web.json_response(room.stats() | {"mode": mode})
+
+    app = web.Application()
+    app.router.add_get("/ws", websocket)
+    app.router.add_get("/stats", stats)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await room.close()
+        await runner.cleanup()
+
+
+# --- client processes -----------------------------------------------------------------------
+
+
+class NoisyVideoTrack(VideoStreamTrack):
+    """640x480: a scrolling gradient, a moving square and fresh noise, about 1 Mbit/s in VP8.
+
+    Two seconds of frames are rendered up front and looped, so the publisher spends its CPU on
+    encoding only.
+    """
+
+    def __init__(self, width: int = 640, height: int = 480, loop: int = 60) -> None:
+        super().__init__()
+        rng = np.random.default_rng(7)
+        diagonal = (np.add.outer(np.arange(height), np.arange(width)) % 256).astype(np.uint8)
+        self._frames = []
+        for n in range(loop):
+            image = rng.integers(0, 20, (height * 3 // 2, width), np.uint8)
+            image[:height] += np.roll(diagonal, n * 6, axis=1)
+            image[height:] += 118
+            image[(n * 5) % (height - 80) :][:80, 200:280] = 235
+            self._frames.append(VideoFrame.from_ndarray(image, format="yuv420p"))
+        self._count = 0
+
+    async def recv(self) -> VideoFrame:
+        pts, time_base = await self.next_timestamp()
+        frame = self._frames[self._count % len(self._frames)]
+        self._count += 1
+        frame.pts, frame.time_base = pts, time_base
+        return frame
+
+
+class SignalingClient:
+    """Participants of one process, negotiated over one WebSocket; the server always offers."""
+
+    def __init__(self) -> None:
+        self.pcs: dict[str, RTCPeerConnection] = {}
+        self.tracks: dict[str, MediaStreamTrack] = {}  # tracks to publish, by participant
+        self._joined: dict[str, asyncio.Future[None]] = {}
+        self._ws: object = None
+
+    async def run(self, url: str, ready: asyncio.Future[None]) -> None:
+        async with ClientSession() as session, session.ws_connect(url, max_msg_size=0) as ws:
+            self._ws = ws
+            ready.set_result(None)
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    break
+                data = json.loads(message.data)
+                if data["type"] == "joined":
+                    self._joined.pop(data["id"]).set_result(None)
+                elif data["type"] == "offer":
+                    pc = self.pcs[data["id"]]
+                    await pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "offer"))
+                    if data["id"] in self.tracks:
+                        pc.addTrack(self.tracks.pop(data["id"]))
+                    await pc.setLocalDescription(await pc.createAnswer())
+                    set_receive_buffer(pc, 4 * 1024 * 1024)
+                    answer = {"type": "answer", "id": data["id"], "sdp": pc.localDescription.sdp}
+                    await ws.send_json(answer)
+
+    async def join(self, participant_id: str, pc: RTCPeerConnection) -> None:
+        self.pcs[participant_id] = pc
+        self._joined[participant_id] = asyncio.get_running_loop().create_future()
+        await self._ws.send_json({"type": "join", "id": participant_id})  # type: ignore[attr-defined]
+        await self._joined[participant_id]
+
+
+async def connected(url: str) -> tuple[SignalingClient, asyncio.Task[None]]:
+    client = SignalingClient()
+    ready = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(client.run(url, ready))
+    await ready
+    return client, task
+
+
+def publish(url: str) -> None:
+    # Pin the publisher's VP8 rate to 1 Mbit/s whatever the server's REMB says.
+    vpx.DEFAULT_BITRATE = vpx.MIN_BITRATE = vpx.MAX_BITRATE = 1_000_000
+    asyncio.run(_publish(url))
+
+
+async def _publish(url: str) -> None:
+    client, task = await connected(url)
+    client.tracks["publisher"] = NoisyVideoTrack()
+    await client.join("publisher", peer_connection())
+    await task
+
+
+@dataclass
+class Counter:
+    frames: int = 0
+    bytes: int = 0
+
+
+def subscribe(url: str, names: Sequence[str], decode_first: bool, conn: Connection) -> None:
+    asyncio.run(_subscribe(url, names, decode_first, conn))
+
+
+async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: Connection) -> None:
+    client, _ = await connected(url)
+    counters = {name: Counter() for name in names}
+    background: set[asyncio.Task[None]] = set()
+
+    def watch(name: str, pc: RTCPeerConnection, decode: bool) -> None:
+        counter = counters[name]
+
+        async def read(track: MediaStreamTrack) -> None:
+            while True:
+                await track.recv()
+                counter.frames += 1
+
+        def on_frame(frame: EncodedFrame) -> None:
+            counter.frames += 1
+            counter.bytes += len(frame.data)
+
+        def on_track(track: MediaStreamTrack) -> None:
+            if decode:
+                background.add(asyncio.create_task(read(track)))
+                return
+            transceiver = next(t for t in pc.getTransceivers() if t.receiver.track is track)
+            taps: list[ReceiverTap] = []
+
+            def on_keyframe_needed(is_retry: bool) -> None:
+                if not is_retry:  # a lost frame: ask the server, as a browser would
+                    background.add(asyncio.create_task(taps[0].send_pli()))
+
+            taps.append(tap_receiver(transceiver.receiver, "video", on_frame, on_keyframe_needed))
+
+        pc.on("track", on_track)
+
+    for start in range(0, len(names), 8):
+        batch = names[start : start + 8]
+        pcs = [peer_connection() for _ in batch]
+        for index, (name, pc) in enumerate(zip(batch, pcs, strict=True)):
+            watch(name, pc, decode_first and start + index == 0)
+        await asyncio.gather(*(client.join(n, pc) for n, pc in zip(batch, pcs, strict=True)))
+    conn.send("ready")
+    t0, t1 = await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    await asyncio.sleep(max(0.0, t0 - time.time()))
+    before = [(c.frames, c.bytes) for c in counters.values()]
+    await asyncio.sleep(max(0.0, t1 - time.time()))
+    after = [(c.frames, c.bytes) for c in counters.values()]
+    conn.send([(a[0] - b[0], a[1] - b[1]) for a, b in zip(after, before, strict=True)])
+    for pc in client.pcs.values():
+        await pc.close()
+
+
+# --- orchestration --------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get_json(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return dict(json.load(response))
+
+
+@dataclass
+class Result:
+    mode: str
+    subscribers: int
+    cores: float
+    min_fps: float
+    mean_fps: float
+    mbps: float
+    encoders: int
+
+    @property
+    def per_stream(self) -> float:
+        return self.cores / self.subscribers
+
+    def row(self) -> str:
+        label = "sfu" if self.mode == "sfu" else "MediaRelay"
+        return (
+            f"{label:>10} {self.subscribers:>4} {self.cores:>7.3f} {self.per_stream:>12.4f}"
+            f" {self.min_fps:>8.1f} {self.mean_fps:>9.1f} {self.mbps:>7.2f} {self.encoders:>8}"
+        )
+
+
+def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
+    ctx = multiprocessing.get_context("spawn")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = ctx.Process(target=serve, args=(mode, port), daemon=True)
+    server.start()
+    children = [server]
+    try:
+        deadline = time.time() + 20
+        while True:
+            with contextlib.suppress(OSError):
+                get_json(f"{base}/stats")
+                break
+            if time.time() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.2)
+        url = f"ws://127.0.0.1:{port}/ws"
+        publisher = ctx.Process(target=publish, args=(url,), daemon=True)
+        publisher.start()
+        children.append(publisher)
+        time.sleep(2.0)
+        names = [f"s{i}" for i in range(count)]
+        pipes = []
+        for start in range(0, count, SUBSCRIBERS_PER_PROCESS):
+            parent, child = ctx.Pipe()
+            chunk = names[start : start + SUBSCRIBERS_PER_PROCESS]
+            process = ctx.Process(target=subscribe, args=(url, chunk, start == 0, child))
+            process.daemon = True
+            process.start()
+            children.append(process)
+            pipes.append(parent)
+        for pipe in pipes:
+            if not pipe.poll(120) or pipe.recv() != "ready":
+                raise RuntimeError("subscribers did not join")
+        t0 = time.time() + warmup
+        t1 = t0 + seconds
+        for pipe in pipes:
+            pipe.send((t0, t1))
+        time.sleep(max(0.0, t0 - time.time()))
+        cpu0 = cpu_seconds(server.pid or 0)
+        time.sleep(max(0.0, t1 - time.time()))
+        cpu1 = cpu_seconds(server.pid or 0)
+        counts = [item for pipe in pipes for item in pipe.recv()]
+        stats = get_json(f"{base}/stats")
+    finally:
+        for process in reversed(children):
+            process.terminate()
+            process.join(10)
+    fps = [frames / seconds for frames, _ in counts]
+    mbps = max(b for _, b in counts) * 8 / seconds / 1e6
+    encoders = int(stats["encoder_count"])  # type: ignore[call-overload]
+    return Result(
+        mode, count, (cpu1 - cpu0) / seconds, min(fps), sum(fps) / len(fps), mbps, encoders
+    )
+
+
+def numbers(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--subscribers", type=numbers, default=[1, 8, 32, 64])
+    parser.add_argument("--relay", type=numbers, default=[1, 4, 8], help="MediaRelay N list")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measurement window")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    args = parser.parse_args()
+
+    print(
+        f"{'design':>10} {'N':>4} {'cores':>7} {'cores/stream':>12} {'min fps':>8}"
+        f" {'mean fps':>9} {'Mbit/s':>7} {'encoders':>8}",
+        flush=True,
+    )
+    results: dict[str, list[Result]] = {"sfu": [], "relay": []}
+    for mode, counts in (("sfu", args.subscribers), ("relay", args.relay)):
+        for count in counts:
+            result = run_case(mode, count, args.warmup, args.seconds)
+            results[mode].append(result)
+            print(result.row(), flush=True)
+    summary = []
+    if results["sfu"]:
+        top = results["sfu"][-1]
+        summary.append(
+            f"sfu: N={top.subscribers} min {top.min_fps:.1f} fps, {top.per_stream:.4f} cores/stream"
+        )
+    if results["relay"]:
+        relay = results["relay"][-1]
+        text = f"MediaRelay {relay.per_stream:.3f} cores/stream at N={relay.subscribers}"
+        if results["sfu"]:
+            text += f" ({relay.per_stream / results['sfu'][-1].per_stream:.0f}x)"
+        summary.append(text)
+    print("; ".join(summary))
+
+
+if __name__ == "__main__":
+    main()
