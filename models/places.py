@@ -201,8 +201,9 @@ class CityTable:
         upper = head + b"\xff" if prefix and len(head) < _HEAD_BYTES else head  # no UTF-8 has 0xff
         hi = int(np.searchsorted(self._sorted_heads, upper, side="right"))
         entries = self._entry_order[lo:hi]
-        if len(wanted) < _HEAD_BYTES and not prefix:
-            return entries  # the whole key fits in the head, so equal heads are equal keys
+        # Heads are exact while the key fits in them: a short exact key, a prefix up to a head.
+        if len(wanted) < _HEAD_BYTES or (prefix and len(wanted) == _HEAD_BYTES):
+            return entries
         if prefix:
             kept = [e for e in entries if self._keys[e].startswith(wanted)]
         else:
