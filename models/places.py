@@ -23,8 +23,11 @@ from models.geo import chord_for_km, haversine_km_array, unit_vectors
 ATTRIBUTION = "GeoNames (CC BY 4.0)"
 """Credit the licence requires wherever place names are shown."""
 
-REACH_KM_PER_SQRT_PERSON = 0.01
-"""A city's pull in reverse lookups per square-root person: Paris (2.1 M) 15 km, 20 k 1.4 km."""
+REACH_KM_PER_SQRT_PERSON = 0.005
+"""A city's pull in reverse lookups per square-root person: Paris (2.1 M) 7 km, 20 k 0.7 km.
+
+Twice this swallowed Newark (280 k, 14 km from Manhattan) into New York City.
+"""
 
 _HEAD_BYTES = 8
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
@@ -285,9 +288,9 @@ class CityTable:
     def locate(self, lat: float, lon: float, *, max_km: float = 100.0) -> list[tuple[int, float]]:
         """(row, km) for the cities a point may belong to, best first, favouring larger places.
 
-        A city scores its distance minus its reach (0.01 km per square-root person), so a point
-        6 km from the centre of Paris is in Paris, not in the 25 k suburb 1 km away, while a
-        town still wins its own centre. Empty when no city is within `max_km`.
+        A city scores its distance minus its reach (`REACH_KM_PER_SQRT_PERSON`), so a point 6 km
+        from the centre of Paris is in Paris, not in the 48 k suburb 1 km away, while Versailles
+        or Newark keep their own centres. Empty when no city is within `max_km`.
         """
         closest = self.nearest(lat, lon, max_km=max_km)
         if not closest:

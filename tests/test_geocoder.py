@@ -108,7 +108,7 @@ def test_nonsense_finds_nothing(geocoder: OfflineGeocoder, query: str) -> None:
 
 
 def test_reverse_near_a_major_city_gives_the_city(geocoder: OfflineGeocoder) -> None:
-    # 6 km south of Notre-Dame, 0.6 km from the centre of the suburb Villejuif.
+    # 6 km south of the centre of Paris, 1 km from the centre of the suburb Villejuif.
     near_paris = geocoder.reverse((48.80, 2.35))
     assert isinstance(near_paris, Location)
     assert near_paris.raw["geonameid"] == 2988507
@@ -118,6 +118,21 @@ def test_reverse_near_a_major_city_gives_the_city(geocoder: OfflineGeocoder) -> 
     assert new_york is not None and new_york.raw["name"] == "New York City"
     candidates = geocoder.reverse((48.80, 2.35), exactly_one=False)
     assert isinstance(candidates, list) and len(candidates) > 5
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "name"),
+    [
+        (48.8049, 2.1204, "Versailles"),
+        (40.7357, -74.1724, "Newark"),
+        (37.8044, -122.2712, "Oakland"),
+    ],
+)
+def test_reverse_keeps_a_real_city_next_to_a_giant(
+    geocoder: OfflineGeocoder, lat: float, lon: float, name: str
+) -> None:
+    location = geocoder.reverse((lat, lon))
+    assert location is not None and location.raw["name"] == name
 
 
 def test_reverse_in_the_open_ocean_finds_nothing(geocoder: OfflineGeocoder) -> None:
