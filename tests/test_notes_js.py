@@ -23,6 +23,7 @@ from models.database import create_engine, upgrade
 from models.notes_doc import MissingDependencies, NotesError, UpdateRejected
 from models.sessions import MentoringSession, SessionKind
 from models.users import User
+from signaling.messages import MAX_MESSAGE_BYTES
 from signaling.notes_sync import NotesHub
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -84,7 +85,8 @@ for await (const line of createInterface({ input: process.stdin })) {
     out({ state });
   }
 }
-for (const client of Object.values(clients)) client.notes.destroy();  // clears typing timers
+for (const client of Object.values(clients)) client.notes.destroy();
+process.exit(0);
 """
 
 
@@ -109,6 +111,7 @@ class Browsers:
             json.dumps(self.users),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            limit=16 * 1024 * 1024,  # state lines carry whole texts
         )
         self.reader = asyncio.create_task(self._read())
 
@@ -137,7 +140,11 @@ class Browsers:
             if is_done(state):
                 return state
             await asyncio.sleep(0.02)
-        raise AssertionError(f"browsers never got there: {state}")
+        brief = {
+            name: {**c, "text": c["text"][:120], "ytext": c["ytext"][:120]}
+            for name, c in state.items()
+        }
+        raise AssertionError(f"browsers never got there: {brief}")
 
     async def go_offline(self, name: str) -> None:
         self.online.discard(name)
@@ -154,7 +161,11 @@ class Browsers:
             if "state" in event:
                 await self.states.put(event["state"])
             elif event["from"] in self.online:
-                await self._handle(event["from"], event["msg"])
+                if len(line) > MAX_MESSAGE_BYTES:  # as the signaling handler does
+                    error = {"type": "error", "code": "too_large", "for": event["msg"]["type"]}
+                    await self._send(event["from"], error)
+                else:
+                    await self._handle(event["from"], event["msg"])
 
     async def _send(self, name: str, msg: dict[str, Any]) -> None:
         if name in self.online:
@@ -293,7 +304,7 @@ async def test_two_textareas_edit_live_and_merge_offline_edits(browsers: Browser
     await browsers.command(cmd="type", client="bob", text=" Written offline.")
     await browsers.command(cmd="type", client="bob", at=0, remove=3)
     await browsers.command(cmd="type", client="alice", text=" And docs.")
-    state = await browsers.until(lambda s: s["bob"]["pending"] == 2 and s["alice"]["pending"] == 0)
+    state = await browsers.until(lambda s: s["bob"]["pending"] > 0 and s["alice"]["pending"] == 0)
     assert "Written offline" not in await hub.text(session_id, "shared", alice_id)
 
     await browsers.go_online("bob")
@@ -312,6 +323,16 @@ async def test_two_textareas_edit_live_and_merge_offline_edits(browsers: Browser
         "[Bob] Goals: ship v1. Written offline. And docs.",
     )
     assert await hub.text(session_id, "shared", alice_id) == final
+
+
+async def test_a_big_paste_travels_in_messages_the_server_accepts(browsers: Browsers) -> None:
+    await browsers.until(lambda s: all(c["synced"] for c in s.values()))
+    paste = "".join(f"line {i}: lorem ipsum dolor sit amet, ünïcödé ✓ 😀\n" for i in range(3000))
+    assert len(paste.encode()) > 2 * MAX_MESSAGE_BYTES
+    await browsers.command(cmd="type", client="alice", text=paste)
+    await browsers.until(converged(paste))
+    text = await browsers.hub.text(browsers.session_id, "shared", browsers.users["bob"])
+    assert text == paste
 
 
 async def test_garbage_from_a_client_is_reported_not_merged(browsers: Browsers) -> None:

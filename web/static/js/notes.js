@@ -2,14 +2,22 @@
 //
 // Talks over an abstract channel ({send(msg), onMessage(cb)}, optionally onOpen(cb) to learn of
 // reconnects); the wire messages are documented in docs/notes-protocol.md. Local edits become
-// minimal delete/insert diffs; remote ones keep the caret where it was, relative to the text
-// around it. Updates stay pending until the server acks them (it acks only once they are stored),
-// and a reconnect merges both ways by state vector, so offline edits are never lost.
+// minimal delete/insert diffs; remote ones keep the caret on the same character. Every update
+// stays pending until the server acks it (it acks only once the update is stored); after a
+// reconnect the pending ones are sent again, merged into a few messages, so offline edits merge.
 
 import * as Y from "../vendor/yjs.mjs";
 
 const REMOTE = Symbol("notes-remote");
 const TYPING_SEND_EVERY_MS = 1500;
+// Big pastes are inserted in slices so that no single update outgrows a WebSocket message.
+const MAX_INSERT_CHARS = 8192;
+// An update's bytes, before base64: leaves room in the server's 64 KiB message limit.
+const MAX_UPDATE_BYTES = 32 * 1024;
+// Local keystrokes within this window travel as one message (well inside the 200 ms budget).
+const FLUSH_DELAY_MS = 30;
+// After this many "out of sync" answers without progress, stop and report instead of looping.
+const MAX_RESYNCS = 3;
 
 /**
  * Attach live notes to a textarea.
@@ -17,7 +25,8 @@ const TYPING_SEND_EVERY_MS = 1500;
  * @param {{send(msg: object): void, onMessage(cb: (msg: object) => void): void,
  *          onOpen?(cb: () => void): void}} channel
  * @param {{userId: number, doc?: string, typingTimeoutMs?: number,
- *          onTyping?(userIds: number[]): void, onError?(error: {code: string, message: string}): void,
+ *          onTyping?(userIds: number[]): void,
+ *          onError?(error: {code: string, message: string}): void,
  *          onSynced?(): void}} options
  */
 export function attachNotes(textarea, channel, options) {
@@ -28,28 +37,42 @@ export function attachNotes(textarea, channel, options) {
 
   const ydoc = new Y.Doc();
   const ytext = ydoc.getText("notes");
-  const pending = new Map(); // seq -> update not yet acked (i.e. not yet stored by the server)
+  const pending = new Map(); // seq -> sent update the server has not acked (stored) yet
+  let outbox = []; // local updates not sent yet
   const typing = new Map(); // user id -> expiry timer
   let nextSeq = 1;
   let isSynced = false;
+  let isDiverged = false; // the server refused our changes for good: stop sending
   let isDestroyed = false;
+  let resyncs = 0;
+  let flushTimer = null;
   let lastTypingSent = 0;
 
   function send(msg) {
-    if (isDestroyed) return;
+    if (isDestroyed) return false;
     try {
       channel.send({ doc, ...msg });
+      return true;
     } catch {
-      // The channel is down: pending updates are merged again on the next sync.
+      return false; // the channel is down: pending updates go again after the next sync
     }
   }
 
-  function sendUpdate(update) {
-    const seq = nextSeq++;
-    pending.set(seq, update);
-    if (isSynced) {
-      send({ type: "notes-update", update: toBase64(update), client_id: ydoc.clientID, seq });
+  function scheduleFlush() {
+    if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_DELAY_MS);
+  }
+
+  function flush() {
+    clearTimeout(flushTimer);
+    flushTimer = null;
+    if (!isSynced || isDiverged || outbox.length === 0) return;
+    for (const update of mergeInBatches(outbox)) {
+      const seq = nextSeq++;
+      pending.set(seq, update);
+      const msg = { type: "notes-update", update: toBase64(update), client_id: ydoc.clientID, seq };
+      if (!send(msg)) isSynced = false; // hold further changes until the next sync
     }
+    outbox = [];
   }
 
   function resync() {
@@ -59,13 +82,18 @@ export function attachNotes(textarea, channel, options) {
 
   function onSyncReply(msg) {
     applyRemote(fromBase64(msg.update));
-    // Whatever the server still lacks (offline edits, updates whose ack was lost) goes as one
-    // update; it supersedes everything pending.
-    const missing = Y.encodeStateAsUpdate(ydoc, fromBase64(msg.state_vector));
+    // Whatever was sent but not acked may not have been stored: send it again, before anything
+    // newer. The server stores nothing twice.
+    outbox = [...pending.values(), ...outbox];
     pending.clear();
     isSynced = true;
-    if (hasStructs(missing) || hasDeletions(missing)) sendUpdate(missing);
+    flush();
     onSynced();
+  }
+
+  function diverge(code, message) {
+    isDiverged = true;
+    onError({ code, message });
   }
 
   // Local edits: diff the textarea against the Y.Text and apply the change.
@@ -74,10 +102,15 @@ export function attachNotes(textarea, channel, options) {
     const after = textarea.value;
     if (before === after) return;
     const { index, remove, insert } = textChange(before, after, textarea.selectionEnd);
-    ydoc.transact(() => {
-      if (remove) ytext.delete(index, remove);
-      if (insert) ytext.insert(index, insert);
-    });
+    if (remove) ydoc.transact(() => ytext.delete(index, remove));
+    for (let done = 0; done < insert.length; ) {
+      let slice = insert.slice(done, done + MAX_INSERT_CHARS);
+      if (slice.length > 1 && isHighSurrogate(slice.charCodeAt(slice.length - 1))) {
+        slice = slice.slice(0, -1);
+      }
+      ydoc.transact(() => ytext.insert(index + done, slice));
+      done += slice.length;
+    }
     const now = Date.now();
     if (now - lastTypingSent > TYPING_SEND_EVERY_MS) {
       lastTypingSent = now;
@@ -86,7 +119,9 @@ export function attachNotes(textarea, channel, options) {
   }
 
   function onUpdate(update, origin) {
-    if (origin !== REMOTE) sendUpdate(update);
+    if (origin === REMOTE) return;
+    outbox.push(update);
+    scheduleFlush();
   }
 
   // Remote changes: re-render, keeping the selection anchored to the text around it.
@@ -116,8 +151,28 @@ export function attachNotes(textarea, channel, options) {
     if (isNew) onTyping([...typing.keys()]);
   }
 
+  function onFailure(code, message) {
+    if (code === "out_of_sync" && resyncs < MAX_RESYNCS) {
+      resyncs++;
+      resync();
+    } else if (code === "rate_limited" || code === "too_large") {
+      onError({ code, message });
+      setTimeout(() => isDestroyed || resync(), 1000);
+    } else if (code === "rejected" || code === "out_of_sync") {
+      diverge(code, message);
+    } else {
+      onError({ code, message });
+    }
+  }
+
   function onMessage(msg) {
-    if (isDestroyed || !msg || msg.doc !== doc) return;
+    if (isDestroyed || !msg) return;
+    // The signaling layer's own `error` (e.g. rate limiting) names the message type it answers.
+    if (msg.type === "error" && String(msg.for ?? "").startsWith("notes-")) {
+      if (msg.doc === undefined || msg.doc === doc) onFailure(msg.code, msg.message);
+      return;
+    }
+    if (msg.doc !== doc) return;
     switch (msg.type) {
       case "notes-sync":
         if (msg.update !== undefined) onSyncReply(msg);
@@ -128,14 +183,13 @@ export function attachNotes(textarea, channel, options) {
         break;
       case "notes-ack":
         pending.delete(msg.seq);
+        resyncs = 0;
         break;
       case "notes-typing":
         markTyping(msg.user_id);
         break;
       case "notes-error":
-        if (msg.seq !== undefined) pending.delete(msg.seq);
-        if (msg.code === "out_of_sync") resync();
-        else onError({ code: msg.code, message: msg.message });
+        onFailure(msg.code, msg.message);
         break;
     }
   }
@@ -151,15 +205,20 @@ export function attachNotes(textarea, channel, options) {
     ydoc,
     ytext,
     resync,
-    /** Updates sent but not yet stored by the server. */
+    /** Local changes the server has not stored yet (sent or not). */
     get pendingCount() {
-      return pending.size;
+      return pending.size + outbox.length;
     },
     get isSynced() {
       return isSynced;
     },
+    /** True once the server refused this client's changes; the page should offer a reload. */
+    get isDiverged() {
+      return isDiverged;
+    },
     destroy() {
       isDestroyed = true;
+      clearTimeout(flushTimer);
       textarea.removeEventListener("input", onInput);
       ydoc.off("update", onUpdate);
       for (const timer of typing.values()) clearTimeout(timer);
@@ -194,21 +253,30 @@ export function textChange(before, after, caret = after.length) {
   };
 }
 
+/** Merge updates, in order, into as few as possible of at most MAX_UPDATE_BYTES each. */
+function mergeInBatches(updates) {
+  const batches = [];
+  let batch = [];
+  let size = 0;
+  for (const update of updates) {
+    if (batch.length && size + update.length > MAX_UPDATE_BYTES) {
+      batches.push(Y.mergeUpdates(batch));
+      batch = [];
+      size = 0;
+    }
+    batch.push(update);
+    size += update.length;
+  }
+  if (batch.length) batches.push(Y.mergeUpdates(batch));
+  return batches;
+}
+
 function isHighSurrogate(code) {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
 function isLowSurrogate(code) {
   return code >= 0xdc00 && code <= 0xdfff;
-}
-
-// An update encodes its struct count first and its delete set last: [0, 0] is the empty update.
-function hasStructs(update) {
-  return update.length > 0 && update[0] !== 0;
-}
-
-function hasDeletions(update) {
-  return update.length > 0 && update[update.length - 1] !== 0;
 }
 
 function toBase64(bytes) {
