@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from models.database import create_engine, create_session_factory, upgrade
+from models.geocoder import OfflineGeocoder
 from server import keys
 from server.api import setup_api
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
+from server.services.geocoding import Geocoding
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle
 from signaling import setup_signaling
@@ -27,6 +29,21 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[keys.DB] = create_session_factory(engine)
     yield
     await engine.dispose()
+
+
+async def _geocoding(app: web.Application) -> AsyncIterator[None]:
+    """The geocoder: offline GeoNames data, plus Nominatim when configured."""
+    settings = app[keys.SETTINGS]
+    geocoding = Geocoding(
+        OfflineGeocoder(),
+        app[keys.DB],
+        nominatim_domain=settings.nominatim_domain,
+        nominatim_scheme=settings.nominatim_scheme,
+    )
+    app[keys.GEOCODING] = geocoding
+    app[keys.LOCATOR] = geocoding.point_for
+    yield
+    await geocoding.close()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -48,6 +65,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.THROTTLE] = LoginThrottle()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_geocoding)
     app.on_response_prepare.append(add_security_headers)
     app.router.add_get("/healthz", healthz)
     setup_api(app)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
     from server.services.accounts import Locator
+    from server.services.geocoding import Geocoding
     from server.settings import Settings
     from server.throttle import LoginThrottle
     from signaling.handler import Timing
@@ -21,3 +22,4 @@ THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("throttle")
 LOCATOR: web.AppKey[Locator] = web.AppKey("locator")
 ROOMS: web.AppKey[RoomRegistry] = web.AppKey("rooms")
 ROOM_TIMING: web.AppKey[Timing] = web.AppKey("room_timing")
+GEOCODING: web.AppKey[Geocoding] = web.AppKey("geocoding")

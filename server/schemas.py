@@ -161,3 +161,25 @@ class OfficeHoursIn(Strict):
     capacity: Annotated[int, Field(ge=1, le=100)]
     admission: Literal["open", "lobby"] = "open"
     recurrence: RecurrenceIn | None = None
+
+
+class PlaceIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+
+
+class MeetupIn(Strict):
+    participant_ids: Annotated[list[int], Field(min_length=1, max_length=50)]
+    place: PlaceIn
+    starts_at: AwareDatetime
+    duration_minutes: Annotated[int, Field(ge=15, le=720)] = 90
+
+    def starts_at_utc(self) -> datetime:
+        """The start normalised to UTC."""
+        from datetime import UTC
+
+        return self.starts_at.astimezone(UTC)
+
+
+class RescheduleIn(Strict):
+    starts_at: AwareDatetime

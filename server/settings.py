@@ -36,6 +36,10 @@ class Settings:
     secure_cookies: bool = False
     # Origins allowed to open WebSockets besides the page's own host.
     allowed_origins: tuple[str, ...] = ()
+    # Online geocoding through a Nominatim server (e.g. "nominatim.openstreetmap.org");
+    # unset means the offline GeoNames geocoder only.
+    nominatim_domain: str | None = None
+    nominatim_scheme: str = "https"
     login_session_days: int = 14
     max_body_bytes: int = 64 * 1024
 
@@ -97,6 +101,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         turn_secret=env.get("TANDEM_TURN_SECRET") or None,
         secure_cookies=env.get("TANDEM_SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
         allowed_origins=origins,
+        nominatim_domain=env.get("TANDEM_NOMINATIM_DOMAIN") or None,
+        nominatim_scheme=env.get("TANDEM_NOMINATIM_SCHEME") or "https",
     )
 
 

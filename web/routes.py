@@ -11,7 +11,7 @@ from aiohttp import web
 from server.middlewares import ERROR_PAGE
 from web.rendering import error_page
 from web.template_filters import FILTERS
-from web.views import accounts, dashboard, mentoring, office_hours, room, sessions
+from web.views import accounts, dashboard, meetups, mentoring, office_hours, room, sessions
 
 WEB_DIR = Path(__file__).parent
 
@@ -39,6 +39,8 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/settings/password", accounts.password_submit)
     r.add_get("/users/{user_id}", dashboard.public_profile)
     r.add_get("/mentors", mentoring.mentors_page)
+    r.add_post("/meetups/propose", meetups.propose_submit)
+    r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/office-hours", office_hours.office_hours_page)
     r.add_post("/office-hours", office_hours.create_submit)
     r.add_post("/office-hours/{office_hours_id}/registration", office_hours.register_submit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import accounts, agenda, mentorships, office_hours, rooms, sessions
+from server.api import accounts, agenda, meetups, mentorships, office_hours, rooms, sessions
 from server.api.openapi import openapi_handler
 from server.api.routing import PREFIX, ApiRoutes, Operation
 
@@ -15,6 +15,7 @@ AREAS: list[ApiRoutes] = [
     rooms.routes,
     agenda.routes,
     office_hours.routes,
+    meetups.routes,
 ]
 
 

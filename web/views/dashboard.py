@@ -6,13 +6,17 @@ from aiohttp import web
 
 from models.agenda import open_action_items_of
 from models.base import utcnow
+from models.meetups import meetups_of
 from models.mentorships import mentorships_of
+from models.places import ATTRIBUTION
 from models.sessions import sessions_of
 from models.users import get_profile, get_user, users_by_ids
+from server import keys
 from server.api.routing import int_param
 from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import not_found
+from server.services.meetups import suggestions_for
 from web.rendering import page_user, render
 
 
@@ -29,11 +33,16 @@ async def dashboard(request: web.Request) -> web.Response:
         sessions = await sessions_of(db, user.id, since=utcnow())
         mentorships = await mentorships_of(db, user.id)
         action_items = await open_action_items_of(db, user.id)
+        now = utcnow()
+        meetups = await meetups_of(db, user.id, since=now)
+        cities = await request.app[keys.GEOCODING].cities()
+        suggestions = await suggestions_for(db, cities, user, now)
         people = await users_by_ids(
             db,
             [m.mentor_id for m in mentorships]
             + [m.mentee_id for m in mentorships]
-            + [uid for s in sessions for uid in s.participant_ids],
+            + [uid for s in sessions for uid in s.participant_ids]
+            + [p.user_id for m in meetups for p in m.participants],
         )
     return await render(
         request,
@@ -42,6 +51,9 @@ async def dashboard(request: web.Request) -> web.Response:
             "profile": profile,
             "sessions": sessions,
             "action_items": action_items,
+            "meetups": meetups,
+            "suggestions": suggestions,
+            "attribution": ATTRIBUTION,
             "mentorships": mentorships,
             "people": people,
             "now": utcnow(),

@@ -1,0 +1,129 @@
+"""In-person meetups: a place, a time, and each participant's answer."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Enum, Float, ForeignKey, Integer, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from models.base import Base, utcnow
+
+
+def _enum(cls: type[enum.StrEnum], length: int) -> Enum:
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class MeetupStatus(enum.StrEnum):
+    """Proposed until everyone accepts; declined as soon as anyone declines."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Response(enum.StrEnum):
+    """One participant's answer."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Meetup(Base):
+    """A proposed in-person meeting in a public place (a city), never at someone's home."""
+
+    __tablename__ = "meetups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    place_name: Mapped[str] = mapped_column(String(200))
+    place_country: Mapped[str] = mapped_column(String(100))
+    # The city centre: public knowledge, unlike anyone's own point.
+    place_latitude: Mapped[float] = mapped_column(Float)
+    place_longitude: Mapped[float] = mapped_column(Float)
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    status: Mapped[MeetupStatus] = mapped_column(
+        _enum(MeetupStatus, 16), default=MeetupStatus.PROPOSED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    participants: Mapped[list[MeetupParticipant]] = relationship(
+        lazy="raise_on_sql", cascade="all, delete-orphan", order_by="MeetupParticipant.user_id"
+    )
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the meetup is planned to end."""
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def response_of(self, user_id: int) -> MeetupParticipant | None:
+        """The user's participation, if they are invited."""
+        return next((p for p in self.participants if p.user_id == user_id), None)
+
+    def settle(self) -> None:
+        """Derive the meetup's status from everyone's answers."""
+        answers = {p.response for p in self.participants}
+        if Response.DECLINED in answers:
+            self.status = MeetupStatus.DECLINED
+        elif answers == {Response.ACCEPTED}:
+            self.status = MeetupStatus.ACCEPTED
+        else:
+            self.status = MeetupStatus.PROPOSED
+
+
+class MeetupParticipant(Base):
+    """Someone invited to a meetup, and their answer."""
+
+    __tablename__ = "meetup_participants"
+
+    meetup_id: Mapped[int] = mapped_column(
+        ForeignKey("meetups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    response: Mapped[Response] = mapped_column(_enum(Response, 16), default=Response.PENDING)
+
+
+class GeocodeCacheEntry(Base):
+    """An online geocoder's answer, kept so each place is looked up once."""
+
+    __tablename__ = "geocode_cache"
+
+    query: Mapped[str] = mapped_column(String(300), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(100))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+async def get_meetup_for(db: AsyncSession, meetup_id: int, user_id: int) -> Meetup | None:
+    """The meetup if `user_id` is invited; None otherwise."""
+    result = await db.execute(
+        select(Meetup)
+        .join(MeetupParticipant)
+        .where(Meetup.id == meetup_id, MeetupParticipant.user_id == user_id)
+        .options(selectinload(Meetup.participants))
+    )
+    return result.scalars().first()
+
+
+async def meetups_of(db: AsyncSession, user_id: int, *, since: datetime) -> Sequence[Meetup]:
+    """The user's meetups that have not ended, soonest first."""
+    result = await db.execute(
+        select(Meetup)
+        .join(MeetupParticipant)
+        .where(MeetupParticipant.user_id == user_id, Meetup.starts_at > since - timedelta(hours=12))
+        .options(selectinload(Meetup.participants))
+        .order_by(Meetup.starts_at)
+    )
+    return [m for m in result.scalars().all() if m.ends_at > since]

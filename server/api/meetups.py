@@ -1,0 +1,154 @@
+"""Meetups API: place search, suggestions, proposing and answering, calendar export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from models.base import utcnow
+from models.meetups import Meetup, get_meetup_for, meetups_of
+from models.places import ATTRIBUTION
+from models.users import users_by_ids
+from server import keys
+from server.api.routing import ApiRoutes, int_param
+from server.auth import require_user
+from server.calendar import meetup_ics
+from server.db import unit_of_work
+from server.errors import ApiError, not_found, read_json
+from server.schemas import MeetupIn, RescheduleIn
+from server.services import meetups as service
+from server.services.meetups import Suggestion
+
+routes = ApiRoutes("meetups")
+
+
+def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
+    """A suggestion: distance only as a band, a city (never a midpoint), no coordinates."""
+    return {
+        "kind": suggestion.kind,
+        "with": suggestion.with_ids,
+        "names": {str(k): v for k, v in suggestion.names.items()},
+        "distance_band": suggestion.distance_band,
+        "place": {"name": suggestion.place.name, "country": suggestion.place.country},
+        "your_travel_km": suggestion.your_travel_km,
+        "others_travel": {str(k): v for k, v in suggestion.others_travel_band.items()},
+        "times": [t.isoformat() for t in suggestion.times],
+        "reason": suggestion.reason,
+    }
+
+
+def meetup_json(meetup: Meetup) -> dict[str, Any]:
+    """A meetup and everyone's answer."""
+    return {
+        "id": meetup.id,
+        "proposer_id": meetup.proposer_id,
+        "place": {"name": meetup.place_name, "country": meetup.place_country},
+        "starts_at": meetup.starts_at.isoformat(),
+        "duration_minutes": meetup.duration_minutes,
+        "status": meetup.status.value,
+        "participants": [
+            {"user_id": p.user_id, "response": p.response.value} for p in meetup.participants
+        ],
+        "ics_url": f"/api/v1/meetups/{meetup.id}.ics",
+    }
+
+
+@routes.route("GET", "/geocode", "Find cities by name (q=...), largest first")
+async def geocode(request: web.Request) -> web.Response:
+    await require_user(request)
+    query = request.query.get("q", "").strip()
+    if not query or len(query) > 200:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Give a place name of 1 to 200 characters as q.",
+            fields={"q": "Required, at most 200 characters."},
+        )
+    places = await request.app[keys.GEOCODING].search(query)
+    if not places:
+        raise ApiError(
+            422,
+            "place_not_found",
+            f"No city matches {query!r}. Check the spelling or try a larger city nearby.",
+        )
+    return web.json_response(
+        {"results": [p.as_suggestion() for p in places], "attribution": ATTRIBUTION}
+    )
+
+
+@routes.route("GET", "/meetups/suggestions", "People I could meet in person, where and when")
+async def suggestions(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    geocoding = request.app[keys.GEOCODING]
+    async with unit_of_work(request.app) as db:
+        found = await service.suggestions_for(db, await geocoding.cities(), user, utcnow())
+    return web.json_response(
+        {"suggestions": [suggestion_json(s) for s in found], "attribution": ATTRIBUTION}
+    )
+
+
+@routes.route("POST", "/meetups", "Propose a meetup", body=MeetupIn, status=201)
+async def propose(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, MeetupIn)
+    async with unit_of_work(request.app) as db:
+        meetup = await service.propose(db, request.app[keys.GEOCODING], user, data)
+    return web.json_response({"meetup": meetup_json(meetup)}, status=201)
+
+
+@routes.route("GET", "/meetups", "My meetups that have not ended, soonest first")
+async def mine(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        found = await meetups_of(db, user.id, since=utcnow())
+    return web.json_response({"meetups": [meetup_json(m) for m in found]})
+
+
+@routes.route("POST", "/meetups/{meetup_id}/accept", "Accept a meetup")
+async def accept(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        meetup = await service.answer(db, user, int_param(request, "meetup_id"), accept=True)
+    return web.json_response({"meetup": meetup_json(meetup)})
+
+
+@routes.route("POST", "/meetups/{meetup_id}/decline", "Decline a meetup")
+async def decline(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        meetup = await service.answer(db, user, int_param(request, "meetup_id"), accept=False)
+    return web.json_response({"meetup": meetup_json(meetup)})
+
+
+@routes.route(
+    "POST",
+    "/meetups/{meetup_id}/reschedule",
+    "Move a meetup; others answer again",
+    body=RescheduleIn,
+)
+async def reschedule(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, RescheduleIn)
+    async with unit_of_work(request.app) as db:
+        meetup = await service.reschedule(
+            db, user, int_param(request, "meetup_id"), data.starts_at.astimezone(utcnow().tzinfo)
+        )
+    return web.json_response({"meetup": meetup_json(meetup)})
+
+
+@routes.route("GET", "/meetups/{meetup_id}.ics", "The meetup as an iCalendar event")
+async def ics(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        meetup = await get_meetup_for(db, int_param(request, "meetup_id"), user.id)
+        if meetup is None:
+            raise not_found("meetup")
+        people = await users_by_ids(db, [p.user_id for p in meetup.participants])
+    body = meetup_ics(meetup, people, request.host.split(":")[0] or "tandem")
+    return web.Response(
+        body=body,
+        content_type="text/calendar",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="tandem-meetup-{meetup.id}.ics"'},
+    )

@@ -1,0 +1,314 @@
+"""Who could meet in person, where and when; and proposing, answering and exporting meetups.
+
+Privacy rules enforced here: other people's points never leave this module; their distance is
+only ever given as a band; the suggested place is a real city, never a midpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.availability import shared_slots
+from models.geo import distance_band, haversine_km
+from models.meeting_place import Objective, suggest_meeting_place
+from models.meetups import Meetup, MeetupParticipant, Response, get_meetup_for
+from models.mentorships import MentorshipStatus, mentorships_of
+from models.nearby import People, group_by_metro, k_nearest_eligible
+from models.office_hours import OfficeHours, OfficeHoursRegistration
+from models.places import CityTable, Place
+from models.users import Profile, User, users_by_ids
+from server.errors import ApiError, not_found
+from server.schemas import MeetupIn
+from server.services.geocoding import Geocoding
+
+MATCH_HINTS = 3
+METRO_RADIUS_KM = 50.0
+
+
+@dataclass
+class Suggestion:
+    """A reason to meet: who, roughly how far apart, where, when and why."""
+
+    kind: str  # "mentorship", "match" or "group"
+    with_ids: list[int]
+    distance_band: str
+    place: Place
+    your_travel_km: float
+    others_travel_band: dict[int, str]
+    times: list[datetime]
+    reason: str
+    names: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """Someone open to meetups whose stored point is known: never leaves this module."""
+
+    user_id: int
+    lat: float
+    lon: float
+    max_travel_km: float
+    timezone: str
+
+
+def _spot(profile: Profile | None) -> _Spot | None:
+    if profile is None or not profile.open_to_meetups:
+        return None
+    if profile.latitude is None or profile.longitude is None:
+        return None
+    return _Spot(
+        profile.user_id,
+        profile.latitude,
+        profile.longitude,
+        float(profile.max_travel_km),
+        profile.timezone,
+    )
+
+
+def _spots(profiles: list[Profile]) -> list[_Spot]:
+    return [spot for p in profiles if (spot := _spot(p)) is not None]
+
+
+async def _profiles(db: AsyncSession, user_ids: set[int]) -> dict[int, Profile]:
+    if not user_ids:
+        return {}
+    result = await db.execute(select(Profile).where(Profile.user_id.in_(user_ids)))
+    return {p.user_id: p for p in result.scalars()}
+
+
+def _suggest(
+    cities: CityTable,
+    me: _Spot,
+    others: list[_Spot],
+    kind: str,
+    reason: str,
+    now: datetime,
+    objective: Objective = Objective.FAIREST,
+) -> Suggestion:
+    group = [me, *others]
+    meeting = suggest_meeting_place(
+        cities, [p.lat for p in group], [p.lon for p in group], objective=objective
+    )
+    farthest = max(haversine_km(me.lat, me.lon, o.lat, o.lon) for o in others)
+    return Suggestion(
+        kind=kind,
+        with_ids=[o.user_id for o in others],
+        distance_band=distance_band(farthest).value,
+        place=meeting.place,
+        your_travel_km=round(meeting.travel_km[0], 1),
+        others_travel_band={
+            o.user_id: distance_band(km).value
+            for o, km in zip(others, meeting.travel_km[1:], strict=True)
+        },
+        times=shared_slots([p.timezone for p in group], now),
+        reason=reason,
+    )
+
+
+def _within_reach(a: _Spot, b: _Spot) -> bool:
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= min(a.max_travel_km, b.max_travel_km)
+
+
+async def suggestions_for(
+    db: AsyncSession, cities: CityTable, user: User, now: datetime
+) -> list[Suggestion]:
+    """Meetups to suggest to `user`: their mentorships, nearby matches, office-hours groups."""
+    me = _spot((await _profiles(db, {user.id})).get(user.id))
+    if me is None:
+        return []
+    suggestions: list[Suggestion] = []
+
+    active = [m for m in await mentorships_of(db, user.id) if m.status == MentorshipStatus.ACTIVE]
+    partner_ids = {m.mentee_id if m.mentor_id == user.id else m.mentor_id for m in active}
+    for partner in _spots(list((await _profiles(db, partner_ids)).values())):
+        if _within_reach(me, partner):
+            suggestions.append(
+                _suggest(
+                    cities,
+                    me,
+                    [partner],
+                    "mentorship",
+                    "You work together and both live close enough to meet.",
+                    now,
+                )
+            )
+
+    suggestions.extend(await _match_hints(db, cities, user, me, partner_ids, now))
+    suggestions.extend(await _groups(db, cities, user, me, now))
+
+    names = await users_by_ids(db, [uid for s in suggestions for uid in s.with_ids])
+    for suggestion in suggestions:
+        suggestion.names = {uid: names[uid].name for uid in suggestion.with_ids if uid in names}
+    return suggestions
+
+
+async def _match_hints(
+    db: AsyncSession, cities: CityTable, user: User, me: _Spot, exclude: set[int], now: datetime
+) -> list[Suggestion]:
+    """The nearest people of the other role, both willing to travel that far."""
+    want = "mentor" if user.has_role("mentee") else "mentee" if user.has_role("mentor") else None
+    if want is None:
+        return []
+    result = await db.execute(
+        select(User, Profile)
+        .join(Profile, Profile.user_id == User.id)
+        .where(Profile.open_to_meetups.is_(True), Profile.latitude.is_not(None), User.id != user.id)
+    )
+    candidates = _spots([p for u, p in result.all() if u.has_role(want) and u.id not in exclude])
+    if not candidates:
+        return []
+    matches = k_nearest_eligible(
+        People.of([me.user_id], [me.lat], [me.lon], [me.max_travel_km]),
+        People.of(
+            [p.user_id for p in candidates],
+            [p.lat for p in candidates],
+            [p.lon for p in candidates],
+            [p.max_travel_km for p in candidates],
+        ),
+        k=MATCH_HINTS,
+    )
+    by_id = {p.user_id: p for p in candidates}
+    pairs = matches.pairs([me.user_id], [p.user_id for p in candidates])
+    return [
+        _suggest(
+            cities,
+            me,
+            [by_id[int(str(other))]],
+            "match",
+            f"A {want} near you who is open to meeting in person.",
+            now,
+        )
+        for _, other, _ in pairs
+    ]
+
+
+async def _groups(
+    db: AsyncSession, cities: CityTable, user: User, me: _Spot, now: datetime
+) -> list[Suggestion]:
+    """Office-hours groups whose members around the user's metro area could meet together."""
+    series = (
+        (
+            await db.execute(
+                select(OfficeHours)
+                .outerjoin(OfficeHoursRegistration)
+                .where(
+                    (OfficeHours.host_id == user.id) | (OfficeHoursRegistration.user_id == user.id)
+                )
+            )
+        )
+        .scalars()
+        .unique()
+        .all()
+    )
+    found: list[Suggestion] = []
+    for each in series:
+        member_ids = set(
+            (
+                await db.execute(
+                    select(OfficeHoursRegistration.user_id).where(
+                        OfficeHoursRegistration.office_hours_id == each.id
+                    )
+                )
+            ).scalars()
+        ) | {each.host_id}
+        members = _spots(list((await _profiles(db, member_ids)).values()))
+        if len(members) < 3:  # a pair is a match, not a group
+            continue
+        groups = group_by_metro(
+            [p.user_id for p in members],
+            [p.lat for p in members],
+            [p.lon for p in members],
+            radius_km=METRO_RADIUS_KM,
+            min_size=3,
+        )
+        by_id = {p.user_id: p for p in members}
+        for group in groups:
+            if user.id in group:
+                others = [by_id[int(str(uid))] for uid in group if uid != user.id]
+                found.append(
+                    _suggest(
+                        cities,
+                        me,
+                        others,
+                        "group",
+                        f"{len(group)} people from “{each.title}” live in your area.",
+                        now,
+                        objective=Objective.LEAST_TOTAL,
+                    )
+                )
+    return found
+
+
+async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: MeetupIn) -> Meetup:
+    """Propose a meetup in a named city; the proposer has accepted already."""
+    invited = set(data.participant_ids) - {user.id}
+    if not invited:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Invite at least one other person.",
+            fields={"participant_ids": "Name someone to meet."},
+        )
+    known = await users_by_ids(db, list(invited))
+    if set(known) != invited:
+        raise ApiError(
+            422,
+            "validation_error",
+            "Some of these people do not exist.",
+            fields={"participant_ids": "Unknown users."},
+        )
+    located = await geocoding.locate(data.place.name, data.place.country)
+    if located is None:
+        raise ApiError(
+            422,
+            "unknown_place",
+            f"We could not find {data.place.name!r}.",
+            fields={"place": "Unknown place."},
+        )
+    meetup = Meetup(
+        proposer_id=user.id,
+        place_name=located.name,
+        place_country=located.country,
+        place_latitude=located.latitude,
+        place_longitude=located.longitude,
+        starts_at=data.starts_at_utc(),
+        duration_minutes=data.duration_minutes,
+        participants=[MeetupParticipant(user_id=user.id, response=Response.ACCEPTED)]
+        + [MeetupParticipant(user_id=uid) for uid in sorted(invited)],
+    )
+    meetup.settle()
+    db.add(meetup)
+    await db.flush()
+    return meetup
+
+
+async def answer(db: AsyncSession, user: User, meetup_id: int, *, accept: bool) -> Meetup:
+    """Accept or decline an invitation."""
+    meetup = await get_meetup_for(db, meetup_id, user.id)
+    if meetup is None:
+        raise not_found("meetup")
+    mine = meetup.response_of(user.id)
+    assert mine is not None
+    mine.response = Response.ACCEPTED if accept else Response.DECLINED
+    meetup.settle()
+    await db.flush()
+    return meetup
+
+
+async def reschedule(db: AsyncSession, user: User, meetup_id: int, starts_at: datetime) -> Meetup:
+    """Move the meetup: everyone but the mover answers again."""
+    meetup = await get_meetup_for(db, meetup_id, user.id)
+    if meetup is None:
+        raise not_found("meetup")
+    meetup.starts_at = starts_at
+    for participant in meetup.participants:
+        participant.response = (
+            Response.ACCEPTED if participant.user_id == user.id else Response.PENDING
+        )
+    meetup.settle()
+    await db.flush()
+    return meetup
