@@ -269,6 +269,14 @@ window.tandemCall = {
   leave: () => $("leave-button").click(),
 };
 
-wireControls();
-await startPreview();
-if (sessionStorage.getItem(rejoinKey)) await join(); // back after a reload: straight in
+async function start() {
+  wireControls();
+  try {
+    await startPreview();
+  } finally {
+    $("join-button").disabled = false; // ready, with whatever media we could get
+  }
+  if (sessionStorage.getItem(rejoinKey)) await join(); // back after a reload: straight in
+}
+
+start();
