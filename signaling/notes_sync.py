@@ -28,8 +28,8 @@ from models.notes_doc import (
     doc_from_updates,
     encode_state,
     notes_text,
-    state_vector,
 )
+from models.notes_doc import state_vector as encode_state_vector  # `state_vector` is a parameter
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class NotesHub:
         check_access(doc, user_id)
         async with self._held((session_id, doc)) as live:
             assert live.doc is not None
-            return state_vector(live.doc)
+            return encode_state_vector(live.doc)
 
     async def apply(self, session_id: int, doc: str, user_id: int, update: bytes) -> None:
         """Validate, merge and persist a client's update; returns once it is committed.
