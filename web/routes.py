@@ -11,7 +11,16 @@ from aiohttp import web
 from server.middlewares import ERROR_PAGE
 from web.rendering import error_page
 from web.template_filters import FILTERS
-from web.views import accounts, dashboard, meetups, mentoring, office_hours, room, sessions
+from web.views import (
+    accounts,
+    dashboard,
+    export,
+    meetups,
+    mentoring,
+    office_hours,
+    room,
+    sessions,
+)
 
 WEB_DIR = Path(__file__).parent
 
@@ -48,6 +57,7 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/mentorships/{mentorship_id}/decision", mentoring.decide_submit)
     r.add_post("/sessions/new", mentoring.schedule_submit)
     r.add_get("/sessions/{session_id}", sessions.session_page)
+    r.add_get("/sessions/{session_id}/export", export.printable_page)
     r.add_get("/sessions/{session_id}/room", room.room_page)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
     # Versioned URLs: browsers may cache static files for as long as they like.

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import accounts, agenda, meetups, mentorships, office_hours, rooms, sessions
+from server.api import (
+    accounts,
+    agenda,
+    meetups,
+    mentorships,
+    notes,
+    office_hours,
+    rooms,
+    sessions,
+)
 from server.api.openapi import openapi_handler
 from server.api.routing import PREFIX, ApiRoutes, Operation
 
@@ -16,6 +25,7 @@ AREAS: list[ApiRoutes] = [
     agenda.routes,
     office_hours.routes,
     meetups.routes,
+    notes.routes,
 ]
 
 

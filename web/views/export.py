@@ -1,0 +1,31 @@
+"""The printable record of a session."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from models import notes as store
+from models.agenda import action_items_of_session, agenda_of
+from models.notes_doc import SHARED_DOC
+from models.sessions import get_session_for
+from models.users import users_by_ids
+from server.api.routing import int_param
+from server.db import unit_of_work
+from server.errors import not_found
+from web.rendering import page_user, render
+
+
+async def printable_page(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    async with unit_of_work(request.app) as db:
+        session = await get_session_for(db, int_param(request, "session_id"), user.id)
+        if session is None:
+            raise not_found("session")
+        context = {
+            "session": session,
+            "people": await users_by_ids(db, session.participant_ids),
+            "agenda": await agenda_of(db, session.id),
+            "notes": await store.load_text(db, session.id, SHARED_DOC),
+            "action_items": await action_items_of_session(db, session.id),
+        }
+    return await render(request, "export.html", context)
