@@ -315,6 +315,9 @@ class Result:
     mean_fps: float
     mbps: float
     encoders: int
+    us_per_frame: float  # server CPU per frame delivered to a subscriber
+    client_cores: float  # publisher and subscriber processes together
+    load: float  # machine load average during the run (the machine may be shared)
 
     @property
     def per_stream(self) -> float:
@@ -325,6 +328,7 @@ class Result:
         return (
             f"{label:>10} {self.subscribers:>4} {self.cores:>7.3f} {self.per_stream:>12.4f}"
             f" {self.min_fps:>8.1f} {self.mean_fps:>9.1f} {self.mbps:>7.2f} {self.encoders:>8}"
+            f" {self.us_per_frame:>9.0f} {self.client_cores:>7.2f} {self.load:>5.1f}"
         )
 
 
@@ -366,10 +370,13 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         t1 = t0 + seconds
         for pipe in pipes:
             pipe.send((t0, t1))
+        clients = [process.pid or 0 for process in children[1:]]
         time.sleep(max(0.0, t0 - time.time()))
-        cpu0 = cpu_seconds(server.pid or 0)
+        cpu0, load0 = cpu_seconds(server.pid or 0), os.getloadavg()[0]
+        client0 = sum(cpu_seconds(pid) for pid in clients)
         time.sleep(max(0.0, t1 - time.time()))
-        cpu1 = cpu_seconds(server.pid or 0)
+        cpu1, load1 = cpu_seconds(server.pid or 0), os.getloadavg()[0]
+        client1 = sum(cpu_seconds(pid) for pid in clients)
         counts = [item for pipe in pipes for item in pipe.recv()]
         stats = get_json(f"{base}/stats")
     finally:
@@ -379,8 +386,18 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
     fps = [frames / seconds for frames, _ in counts]
     mbps = max(b for _, b in counts) * 8 / seconds / 1e6
     encoders = int(stats["encoder_count"])  # type: ignore[call-overload]
+    delivered = max(1, sum(frames for frames, _ in counts))
     return Result(
-        mode, count, (cpu1 - cpu0) / seconds, min(fps), sum(fps) / len(fps), mbps, encoders
+        mode,
+        count,
+        (cpu1 - cpu0) / seconds,
+        min(fps),
+        sum(fps) / len(fps),
+        mbps,
+        encoders,
+        (cpu1 - cpu0) / delivered * 1e6,
+        (client1 - client0) / seconds,
+        (load0 + load1) / 2,
     )
 
 
@@ -398,7 +415,8 @@ def main() -> None:
 
     print(
         f"{'design':>10} {'N':>4} {'cores':>7} {'cores/stream':>12} {'min fps':>8}"
-        f" {'mean fps':>9} {'Mbit/s':>7} {'encoders':>8}",
+        f" {'mean fps':>9} {'Mbit/s':>7} {'encoders':>8} {'us/frame':>9} {'clients':>7}"
+        f" {'load':>5}",
         flush=True,
     )
     results: dict[str, list[Result]] = {"sfu": [], "relay": []}

@@ -93,6 +93,13 @@ class Conference:
     """Participants that each publish audio and video and receive everyone else's.
 
     Media is forwarded encoded: nothing is decoded or re-encoded on the server.
+
+    Wiring: `negotiate(participant_id, offer)` sends the offer over the participant's signaling
+    channel and returns their answer (it is bounded by `negotiation_timeout`). The client sets
+    the offer as its remote description, attaches its microphone and camera to the m-lines
+    named by `publish_mids()` (the first audio and video ones), and answers. Whenever someone
+    starts publishing or leaves, every other participant is renegotiated in the background, one
+    round at a time; a participant whose renegotiation fails is removed.
     """
 
     def __init__(
@@ -103,8 +110,10 @@ class Conference:
         video_codec: str = "video/VP8",
         keyframe_interval: float = 0.25,
         loss_timeout: float = 0.25,
+        negotiation_timeout: float = 15.0,
     ) -> None:
         self._negotiate_callback = negotiate
+        self._negotiation_timeout = negotiation_timeout
         # max-bundle: one transport per participant from the start. aiortc's default (balanced)
         # leaves m-lines added by renegotiation on a transport that bundling then stops.
         self._configuration = RTCConfiguration(
@@ -311,7 +320,17 @@ class Conference:
             return
         participant.is_dirty = True
         if participant.negotiation is None or participant.negotiation.done():
-            participant.negotiation = self._spawn(self._negotiation_loop(participant))
+            participant.negotiation = self._spawn(self._renegotiate_or_remove(participant))
+
+    async def _renegotiate_or_remove(self, participant: _Participant) -> None:
+        """A participant that cannot renegotiate has a stale connection: remove it."""
+        try:
+            await self._negotiation_loop(participant)
+        except Exception:
+            logger.warning(
+                "participant %s: renegotiation failed, removing", participant.id, exc_info=True
+            )
+            await self.remove_participant(participant.id)
 
     async def _negotiation_loop(self, participant: _Participant) -> None:
         pc = participant.pc
@@ -320,7 +339,8 @@ class Conference:
             await pc.setLocalDescription(await pc.createOffer())
             set_receive_buffer(pc, RECEIVE_BUFFER_BYTES)
             logger.debug("participant %s: sending offer", participant.id)
-            answer = await self._negotiate_callback(participant.id, pc.localDescription)
+            async with asyncio.timeout(self._negotiation_timeout):
+                answer = await self._negotiate_callback(participant.id, pc.localDescription)
             if pc.signalingState == "closed":
                 return
             await pc.setRemoteDescription(answer)

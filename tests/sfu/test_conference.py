@@ -4,8 +4,10 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from aiortc import RTCSessionDescription
 
 from signaling.sfu import Conference, Subscription
+from signaling.sfu.aiortc_glue import tap_receiver
 from tests.sfu.peers import Client, Clients, wait_until
 
 
@@ -141,3 +143,47 @@ async def test_a_failed_negotiation_removes_the_participant() -> None:
         await conference.add_participant("ada")
     assert conference.participant_ids == []
     await conference.close()
+
+
+async def test_a_subscribers_picture_loss_request_reaches_the_publisher(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    ada = clients["ada"].pc
+    video = next(
+        t
+        for t in ada.getTransceivers()
+        if t.kind == "video" and t.receiver.track in clients["ada"].tracks
+    )
+    tap = tap_receiver(video.receiver, "video", lambda frame: None, lambda is_retry: None)
+    await wait_until(lambda: tap.media_ssrc is not None)
+    before = conference.stats()
+    await tap.send_pli()  # what a browser sends when it cannot decode
+    await wait_until(lambda: conference.stats().plis_sent > before.plis_sent)
+    assert conference.stats().keyframe_requests == before.keyframe_requests + 1
+
+
+async def test_a_participant_that_stops_answering_is_removed() -> None:
+    clients = Clients()
+    answers_left = {"ada": 1}
+
+    async def negotiate(participant_id: str, offer: RTCSessionDescription) -> RTCSessionDescription:
+        if participant_id in answers_left:
+            if answers_left[participant_id] == 0:
+                await asyncio.Event().wait()  # the client went silent
+            answers_left[participant_id] -= 1
+        return await clients.negotiate(participant_id, offer)
+
+    conference = Conference(negotiate, negotiation_timeout=0.5)
+    try:
+        clients["ada"] = Client("ada")
+        await conference.add_participant("ada")
+        clients["mentor"] = Client("mentor", publishes=True)
+        await conference.add_participant("mentor")  # ada must be renegotiated, and hangs
+        await wait_until(lambda: conference.participant_ids == ["mentor"], limit=5)
+    finally:
+        await conference.close()
+        await clients.close()
