@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.agenda import AGENDA_TEMPLATES, ActionItem, AgendaItem
 from models.base import utcnow
 from models.database import create_engine, create_session_factory, upgrade
 from models.mentorships import Mentorship, MentorshipStatus
+from models.office_hours import Admission, OfficeHours, OfficeHoursRegistration, occurrence_starts
 from models.sessions import MentoringSession, SessionKind, SessionParticipant
 from models.users import Profile, User, get_user_by_email, normalize_email
 from server.security import hash_password
@@ -166,6 +171,63 @@ PEOPLE = [
 ]
 
 
+async def _office_hours_and_agenda(
+    db: AsyncSession, users: dict[str, User], now: datetime
+) -> None:
+    """Maya's weekly office hours with two registered mentees, and an agenda for today's call."""
+    series = OfficeHours(
+        host_id=users["maya"].id,
+        title="Backend career Q&A",
+        topic="Bring any question.",
+        first_starts_at=now + timedelta(minutes=2),
+        duration_minutes=60,
+        capacity=12,
+        admission=Admission.LOBBY,
+        timezone="Europe/Berlin",
+        weekly_until=(now + timedelta(weeks=4)).date(),
+    )
+    db.add(series)
+    await db.flush()
+    attendees = [users["maya"], users["leo"], users["tom"]]
+    for start in occurrence_starts(series.first_starts_at, series.timezone, series.weekly_until):
+        db.add(
+            MentoringSession(
+                kind=SessionKind.OFFICE_HOURS,
+                title=series.title,
+                starts_at=start,
+                duration_minutes=series.duration_minutes,
+                host_id=users["maya"].id,
+                office_hours_id=series.id,
+                participants=[SessionParticipant(user_id=u.id) for u in attendees],
+            )
+        )
+    for attendee in attendees[1:]:
+        db.add(OfficeHoursRegistration(office_hours_id=series.id, user_id=attendee.id))
+    today = (
+        (
+            await db.execute(
+                select(MentoringSession).where(
+                    MentoringSession.host_id == users["maya"].id,
+                    MentoringSession.title == "Weekly session",
+                )
+            )
+        )
+        .scalars()
+        .first()
+    )
+    if today is not None:
+        for position, (title, minutes) in enumerate(AGENDA_TEMPLATES["goal_review"][1]):
+            db.add(AgendaItem(session_id=today.id, title=title, minutes=minutes, position=position))
+        db.add(
+            ActionItem(
+                session_id=today.id,
+                title="Draft a learning plan for Q1",
+                owner_id=users["leo"].id,
+                due_on=(now + timedelta(days=6)).date(),
+            )
+        )
+
+
 async def load_demo(settings: Settings) -> None:
     """Create the demo people, an active mentorship and its sessions; safe to run twice."""
     engine = create_engine(settings.database_url)
@@ -248,6 +310,7 @@ async def load_demo(settings: Settings) -> None:
                     message="I'd like help with my career change.",
                 )
             )
+            await _office_hours_and_agenda(db, users, now)
             await db.commit()
             log.info("demo data loaded: %d people", len(users))
     finally:
