@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.users import User
@@ -47,7 +48,7 @@ def _origin_allowed(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
-async def _caller(request: web.Request, session_id: int) -> User | web.Response:
+async def _caller(request: web.Request, db: AsyncSession, session_id: int) -> User | web.Response:
     """The user behind a join token (preferred) or the login cookie, or a 401 response."""
     token = request.query.get("token")
     if token is None:
@@ -59,8 +60,7 @@ async def _caller(request: web.Request, session_id: int) -> User | web.Response:
         parsed = JoinToken.decode(request.app[keys.SETTINGS].secret_key, token, room_id=session_id)
     except InvalidJoinToken as exc:
         return error_response(401, "invalid_token", str(exc).capitalize() + ".")
-    async with unit_of_work(request.app) as db:
-        user = await db.get(User, parsed.user_id)
+    user = await db.get(User, parsed.user_id)
     if user is None:
         return error_response(401, "invalid_token", "The join token's user no longer exists.")
     return user
@@ -74,14 +74,14 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
     if not raw_id.isdigit() or len(raw_id) > 12:
         return error_response(404, "room_not_found", "There is no such session.")
     session_id = int(raw_id)
-    user = await _caller(request, session_id)
-    if isinstance(user, web.Response):
-        return user
-    try:
-        async with unit_of_work(request.app) as db:
+    async with request.app[keys.DB]() as db:  # read only
+        user = await _caller(request, db, session_id)
+        if isinstance(user, web.Response):
+            return user
+        try:
             await admit(db, session_id, user.id, utcnow())
-    except RoomRefused as exc:
-        return error_response(exc.status, exc.code, exc.message)
+        except RoomRefused as exc:
+            return error_response(exc.status, exc.code, exc.message)
 
     timing = request.app[keys.ROOM_TIMING]
     ws = web.WebSocketResponse(heartbeat=timing.heartbeat, max_msg_size=m.HARD_MAX_BYTES)
@@ -90,21 +90,21 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
     writer = asyncio.create_task(peer.pump(ws.send_str, _closer(ws)))
     registry = request.app[keys.ROOMS]
     room: Room | None = None
-    attendance_id: int | None = None
+    arrival: asyncio.Task[int | None] | None = None
     reason = "dropped"
     try:
         join = await _handshake(ws, peer, timing)
         if join is None:
             return ws
         peer.media = join.media
-        async with unit_of_work(request.app) as db:
-            attendance_id = await record_arrival(db, session_id, user.id)
         room = await registry.join(session_id, peer)
+        # Written beside the call, not before it: a busy database never delays the welcome.
+        arrival = registry.track(_arrive(request.app, session_id, peer))
         reason = await _receive_loop(ws, registry, room, peer, timing)
     finally:
         # The server cancels this handler when the client vanishes: finish leaving regardless.
         departure = registry.track(
-            _depart(request.app, registry, room, peer, reason, attendance_id, writer)
+            _depart(request.app, registry, room, peer, reason, arrival, writer)
         )
         try:
             await asyncio.shield(departure)
@@ -114,18 +114,29 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
+async def _arrive(app: web.Application, session_id: int, peer: Peer) -> int | None:
+    """Open the peer's attendance row; its id, or None if the database failed."""
+    try:
+        async with unit_of_work(app) as db:
+            return await record_arrival(db, session_id, peer.user_id)
+    except Exception:
+        log.exception("room %s: peer %s: arrival not recorded", session_id, peer.peer_id)
+        return None
+
+
 async def _depart(
     app: web.Application,
     registry: RoomRegistry,
     room: Room | None,
     peer: Peer,
     reason: str,
-    attendance_id: int | None,
+    arrival: asyncio.Task[int | None] | None,
     writer: asyncio.Task[None],
 ) -> None:
     """Leave the room, record the departure, and let the writer flush and close."""
     if room is not None:
         await registry.leave(room, peer, reason=reason)
+    attendance_id = await arrival if arrival is not None else None
     if attendance_id is not None:
         try:
             async with unit_of_work(app) as db:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from signaling.peer import CloseCode, Peer
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 MessageHandler = Callable[["Room", Peer, Any], Awaitable[None]]
 RoomListener = Callable[["Room", Peer], Awaitable[None]]
 
@@ -71,7 +72,7 @@ class RoomRegistry:
         self._routes: dict[str, Route] = {}
         self._on_join: list[RoomListener] = []
         self._on_leave: list[RoomListener] = []
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         for kind in ("offer", "answer", "candidate"):
             self.register_handler(kind, m.CLIENT_MESSAGES[kind], _relay)
         self.register_handler("media", m.Media, _media)
@@ -179,8 +180,8 @@ class RoomRegistry:
             raise m.ProtocolError("unknown_type", f"Unknown message type {kind[:40]!r}.")
         await route.handler(room, peer, m.validate_as(route.model, data))
 
-    def track(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        """Run `work` (a departure) as a task that shutdown waits for."""
+    def track(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run `work` (such as recording attendance) as a task that shutdown waits for."""
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
