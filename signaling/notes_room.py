@@ -1,0 +1,172 @@
+"""Live notes over a room connection: the notes-* messages, wired to the app's NotesHub.
+
+The wire format is in docs/notes-protocol.md. Updates are acknowledged and relayed only after
+the hub has committed them; private docs are never relayed to anyone but their owner.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from models.notes_doc import (
+    SHARED_DOC,
+    InvalidDocName,
+    MissingDependencies,
+    NotesError,
+    NotesForbidden,
+    UpdateRejected,
+    check_access,
+)
+from signaling.messages import ClientMessage
+from signaling.notes_sync import NotesHub
+from signaling.peer import Peer
+from signaling.rooms import Room, RoomRegistry
+
+log = logging.getLogger(__name__)
+
+DocName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+# base64 of at most 64 KiB (updates) or 16 KiB (state vectors).
+UpdateB64 = Annotated[str, StringConstraints(min_length=1, max_length=87_400)]
+VectorB64 = Annotated[str, StringConstraints(max_length=21_900)]
+
+
+class NotesSync(ClientMessage):
+    type: Literal["notes-sync"]
+    doc: DocName
+    state_vector: VectorB64 | None = None
+
+
+class NotesUpdate(ClientMessage):
+    type: Literal["notes-update"]
+    doc: DocName
+    update: UpdateB64
+    client_id: Annotated[int, Field(ge=0, le=2**53)] = 0
+    seq: Annotated[int, Field(ge=0, le=2**53)] = 0
+
+
+class NotesTyping(ClientMessage):
+    type: Literal["notes-typing"]
+    doc: DocName
+
+
+NOTES_MESSAGES: dict[str, type[ClientMessage]] = {
+    "notes-sync": NotesSync,
+    "notes-update": NotesUpdate,
+    "notes-typing": NotesTyping,
+}
+
+
+def _error_code(exc: NotesError) -> str:
+    if isinstance(exc, MissingDependencies):  # before UpdateRejected: it is one
+        return "out_of_sync"
+    if isinstance(exc, UpdateRejected):
+        return "rejected"
+    if isinstance(exc, NotesForbidden):
+        return "forbidden"
+    if isinstance(exc, InvalidDocName):
+        return "invalid_doc"
+    return "rejected"
+
+
+def _decode(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise UpdateRejected("not valid base64") from None
+
+
+class NotesChannel:
+    """Serves notes-* messages for every room of one registry."""
+
+    def __init__(self, hub: NotesHub) -> None:
+        self.hub = hub
+        # Which docs each connection has opened, so leaving releases them.
+        self._opened: dict[str, set[tuple[int, str]]] = {}
+
+    def attach(self, registry: RoomRegistry) -> None:
+        """Register the notes handlers and release docs when peers leave."""
+        registry.register_handler("notes-sync", NotesSync, self._sync)  # type: ignore[arg-type]
+        registry.register_handler("notes-update", NotesUpdate, self._update)  # type: ignore[arg-type]
+        registry.register_handler("notes-typing", NotesTyping, self._typing)  # type: ignore[arg-type]
+        registry.on_leave(self._release)
+
+    def _fail(self, peer: Peer, doc: str, exc: NotesError, seq: int | None = None) -> None:
+        message: dict[str, Any] = {
+            "type": "notes-error",
+            "doc": doc,
+            "code": _error_code(exc),
+            "message": str(exc),
+        }
+        if seq is not None:
+            message["seq"] = seq
+        peer.send(message)
+
+    def _relay(self, room: Room, peer: Peer, doc: str, message: dict[str, Any]) -> None:
+        if doc == SHARED_DOC:
+            room.broadcast(message, exclude=peer)
+        # A private doc's updates go to nobody else: its owner has one connection per room.
+
+    async def _sync(self, room: Room, peer: Peer, msg: NotesSync) -> None:
+        try:
+            check_access(msg.doc, peer.user_id)
+            key = (room.session_id, msg.doc)
+            opened = self._opened.setdefault(peer.peer_id, set())
+            if key not in opened:
+                self.hub.join(room.session_id, msg.doc, peer.user_id)
+                opened.add(key)
+            vector = _decode(msg.state_vector) if msg.state_vector else None
+            diff = await self.hub.sync(room.session_id, msg.doc, peer.user_id, vector)
+            mine = await self.hub.state_vector(room.session_id, msg.doc, peer.user_id)
+        except NotesError as exc:
+            self._fail(peer, msg.doc, exc)
+            return
+        peer.send(
+            {
+                "type": "notes-sync",
+                "doc": msg.doc,
+                "update": base64.b64encode(diff).decode(),
+                "state_vector": base64.b64encode(mine).decode(),
+            }
+        )
+
+    async def _update(self, room: Room, peer: Peer, msg: NotesUpdate) -> None:
+        try:
+            check_access(msg.doc, peer.user_id)
+            await self.hub.apply(room.session_id, msg.doc, peer.user_id, _decode(msg.update))
+        except NotesError as exc:
+            self._fail(peer, msg.doc, exc, msg.seq)
+            return
+        # Stored: now it may be acknowledged and shown to the others.
+        peer.send({"type": "notes-ack", "doc": msg.doc, "seq": msg.seq})
+        self._relay(
+            room,
+            peer,
+            msg.doc,
+            {
+                "type": "notes-update",
+                "doc": msg.doc,
+                "update": msg.update,
+                "client_id": msg.client_id,
+                "user_id": peer.user_id,
+            },
+        )
+
+    async def _typing(self, room: Room, peer: Peer, msg: NotesTyping) -> None:
+        self._relay(
+            room,
+            peer,
+            msg.doc,
+            {"type": "notes-typing", "doc": msg.doc, "user_id": peer.user_id, "name": peer.name},
+        )
+
+    async def _release(self, room: Room, peer: Peer) -> None:
+        for session_id, doc in self._opened.pop(peer.peer_id, set()):
+            try:
+                await self.hub.leave(session_id, doc)
+            except Exception:
+                log.exception("room %s: releasing notes doc %s failed", session_id, doc)
