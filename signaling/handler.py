@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -152,7 +153,9 @@ async def _depart(
         writer.cancel()
 
 
-def _closer(ws: web.WebSocketResponse):  # type: ignore[no-untyped-def]
+def _closer(ws: web.WebSocketResponse) -> Callable[[int, str], Awaitable[None]]:
+    """How the peer's writer closes this socket with a code and reason."""
+
     async def close(code: int, reason: str) -> None:
         await ws.close(code=code, message=reason.encode())
 

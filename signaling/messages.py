@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 # Messages above this get an `error` reply; aiohttp closes the socket above HARD_MAX_BYTES.
-MAX_MESSAGE_BYTES = 64 * 1024
+# Room for a live-notes update: 64 KiB of CRDT update in base64 is 87,400 characters.
+MAX_MESSAGE_BYTES = 96 * 1024
 HARD_MAX_BYTES = 256 * 1024
 MAX_CHAT_CHARS = 1000
 

@@ -22,6 +22,7 @@ from signaling.peer import CloseCode, Peer
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 MessageHandler = Callable[["Room", Peer, Any], Awaitable[None]]
 RoomListener = Callable[["Room", Peer], Awaitable[None]]
 
@@ -73,8 +74,9 @@ class RoomRegistry:
         self._on_join: list[RoomListener] = []
         self._on_leave: list[RoomListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
-        for kind in ("offer", "answer", "candidate"):
-            self.register_handler(kind, m.CLIENT_MESSAGES[kind], _relay)
+        self.register_handler("offer", m.Offer, _relay)
+        self.register_handler("answer", m.Answer, _relay)
+        self.register_handler("candidate", m.Candidate, _relay)
         self.register_handler("media", m.Media, _media)
         self.register_handler("chat", m.Chat, _chat)
         self.register_handler("ping", m.Ping, _ping)
@@ -83,7 +85,12 @@ class RoomRegistry:
     # --- extension points ---------------------------------------------------------------------
 
     def register_handler(
-        self, kind: str, model: type[BaseModel], handler: MessageHandler, *, replace: bool = False
+        self,
+        kind: str,
+        model: type[M],
+        handler: Callable[[Room, Peer, M], Awaitable[None]],
+        *,
+        replace: bool = False,
     ) -> None:
         """Handle messages of type `kind`, validated by `model`, with `handler(room, peer, msg)`.
 

@@ -94,7 +94,7 @@ async def test_bad_messages_get_errors_and_the_call_goes_on(cast: Cast) -> None:
         (json.dumps({"type": "chat", "text": "x" * 1001}), "invalid_message"),
         (json.dumps({"type": "chat", "text": "   "}), "invalid_message"),
         (json.dumps({"type": "join"}), "already_joined"),
-        (json.dumps({"type": "chat", "text": "x" * 70_000}), "too_large"),
+        (json.dumps({"type": "chat", "text": "x" * 100_000}), "too_large"),
     ]
     for raw, code in bad:
         await mentee_ws.send_str(raw)
