@@ -23,6 +23,7 @@ from aiortc.mediastreams import MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
+from server import keys
 from tests.e2e.conftest import new_page
 
 pytestmark = pytest.mark.browser
@@ -149,6 +150,15 @@ async def _media_flows(
     raise AssertionError(f"media did not flow within {deadline} s: {await page.evaluate(INBOUND)}")
 
 
+async def _replaced(page: Page, old_ids: set[str]) -> None:
+    """Wait until the page's peer connections are all new ones (the other side reconnected)."""
+    await page.wait_for_function(
+        "(old) => { const ids = [...window.tandemCall.peers.keys()];"
+        " return ids.length > 0 && !ids.some((id) => old.includes(id)); }",
+        arg=list(old_ids),
+    )
+
+
 async def test_two_browsers_call_chat_reload_and_second_tab(browser: Browser, pair: Pair) -> None:
     mentor_ctx, mentor = await _page_as(browser, pair.server, pair.mentor)
     mentee_ctx, mentee = await _page_as(browser, pair.server, pair.mentee)
@@ -175,8 +185,20 @@ async def test_two_browsers_call_chat_reload_and_second_tab(browser: Browser, pa
     # A reload mid-call: the page rejoins by itself and media flows again both ways.
     old_ids = set((await mentor.evaluate(INBOUND)).keys())
     await mentee.reload()
-    again = await _media_flows(mentor)
-    assert set(again["stats"]) != old_ids, "the mentor should see the mentee's new connection"
+    await _replaced(mentor, old_ids)
+    await _media_flows(mentor)
+    await _media_flows(mentee)
+    await expect(mentor.locator(".tile[data-peer-id]")).to_have_count(1)
+
+    # The signaling connection drops (the server side goes away): the page reconnects by itself.
+    room = pair.server.app[keys.ROOMS].room(pair.session_id)
+    assert room is not None
+    dropped = room.peer_of_user(pair.mentee.user_id)
+    assert dropped is not None
+    before = set((await mentor.evaluate(INBOUND)).keys())
+    dropped.close(1012, "service restart")
+    await _replaced(mentor, before)
+    await _media_flows(mentor)
     await _media_flows(mentee)
     await expect(mentor.locator(".tile[data-peer-id]")).to_have_count(1)
 
