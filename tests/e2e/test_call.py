@@ -168,6 +168,16 @@ async def test_two_browsers_call_chat_reload_and_second_tab(browser: Browser, pa
     await _media_flows(mentee)
     await expect(mentor.locator(".tile[data-peer-id] .name")).to_have_text("Theo <i>Mentee</i>")
 
+    # Both sides renegotiate at once (an ICE restart each): perfect negotiation settles the glare.
+    restart = "() => { for (const pc of window.tandemCall.peers.values()) pc.restartIce(); }"
+    await asyncio.gather(mentor.evaluate(restart), mentee.evaluate(restart))
+    for page in (mentor, mentee):
+        await page.wait_for_function(
+            "() => [...window.tandemCall.peers.values()].every((pc) =>"
+            " pc.signalingState === 'stable' && pc.connectionState === 'connected')"
+        )
+        await _media_flows(page)
+
     # Chat arrives as text, never markup; controls are real toggle buttons.
     await mentee.get_by_label("Message").fill("<img src=x onerror=alert(1)> hi")
     await mentee.get_by_role("button", name="Send").click()
@@ -184,10 +194,12 @@ async def test_two_browsers_call_chat_reload_and_second_tab(browser: Browser, pa
 
     # A reload mid-call: the page rejoins by itself and media flows again both ways.
     old_ids = set((await mentor.evaluate(INBOUND)).keys())
+    reloaded_at = time.monotonic()
     await mentee.reload()
     await _replaced(mentor, old_ids)
     await _media_flows(mentor)
     await _media_flows(mentee)
+    assert time.monotonic() - reloaded_at < MEDIA_DEADLINE
     await expect(mentor.locator(".tile[data-peer-id]")).to_have_count(1)
 
     # The signaling connection drops (the server side goes away): the page reconnects by itself.
