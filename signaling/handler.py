@@ -23,7 +23,7 @@ from server.security import InvalidJoinToken, JoinToken
 from server.services.rooms import RoomRefused, admit, record_arrival, record_departure
 from signaling import messages as m
 from signaling.peer import CloseCode, Peer
-from signaling.rooms import Room, RoomRegistry
+from signaling.rooms import Refused, Room, RoomRegistry
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,8 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
         if join is None:
             return ws
         peer.media = join.media
+        if not await _pass_gate(ws, registry, session_id, peer, join):
+            return ws
         room = await registry.join(session_id, peer)
         # Written beside the call, not before it: a busy database never delays the welcome.
         arrival = registry.track(_arrive(request.app, session_id, peer))
@@ -149,7 +151,7 @@ async def _depart(
     peer.close(CloseCode.NORMAL, "bye")
     try:
         await asyncio.wait_for(writer, app[keys.ROOM_TIMING].writer_drain)
-    except (TimeoutError, ConnectionError):
+    except Exception:  # a stuck or broken socket: nothing more can be sent to it anyway
         writer.cancel()
 
 
@@ -182,6 +184,44 @@ async def _handshake(ws: web.WebSocketResponse, peer: Peer, timing: Timing) -> m
     peer.send(m.error("handshake_timeout", "No join message in time."))
     peer.close(CloseCode.IDLE, "no join")
     return None
+
+
+async def _pass_gate(
+    ws: web.WebSocketResponse, registry: RoomRegistry, session_id: int, peer: Peer, join: m.Join
+) -> bool:
+    """Run the registry's gate (e.g. a lobby) while still answering pings; False if kept out."""
+    if registry.gate is None:
+        return True
+    admission = asyncio.ensure_future(registry.gate(session_id, peer, join))
+    try:
+        while not admission.done():
+            reading = asyncio.ensure_future(ws.receive())
+            await asyncio.wait({admission, reading}, return_when=asyncio.FIRST_COMPLETED)
+            if not reading.done():
+                reading.cancel()
+                await asyncio.wait({reading})  # the socket allows one reader at a time
+                break
+            msg = reading.result()
+            if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                return False  # gone while waiting
+            try:
+                kind, data = m.parse_envelope(msg.data)
+                if kind == "ping":
+                    peer.send({"type": "pong", "id": m.validate_as(m.Ping, data).id})
+                elif kind == "leave":
+                    return False
+                elif kind != "pong":
+                    raise m.ProtocolError("not_admitted", "Wait until you are let in.")
+            except m.ProtocolError as exc:
+                peer.send(m.error(exc.code, exc.message))
+        await admission
+    except Refused as exc:
+        peer.send(m.error(exc.code, exc.message))
+        peer.close(exc.close_code, exc.code)
+        return False
+    finally:
+        admission.cancel()  # no-op once decided
+    return True
 
 
 async def _receive_loop(

@@ -25,6 +25,7 @@ class CloseCode:
     GOING_AWAY = 1001
     REPLACED = 4001
     IDLE = 4002
+    REFUSED = 4003
     TOO_SLOW = 4008
 
 

@@ -27,6 +27,19 @@ MessageHandler = Callable[["Room", Peer, Any], Awaitable[None]]
 RoomListener = Callable[["Room", Peer], Awaitable[None]]
 
 
+class Refused(Exception):
+    """A gate's refusal: the peer gets an `error` with `code`, then is closed with `close_code`."""
+
+    def __init__(self, code: str, message: str, close_code: int = CloseCode.REFUSED) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.close_code = close_code
+
+
+Gate = Callable[[int, Peer, m.Join], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Route:
     """How one message type is validated and handled."""
@@ -74,6 +87,7 @@ class RoomRegistry:
         self._on_join: list[RoomListener] = []
         self._on_leave: list[RoomListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.gate: Gate | None = None
         self.register_handler("offer", m.Offer, _relay)
         self.register_handler("answer", m.Answer, _relay)
         self.register_handler("candidate", m.Candidate, _relay)
@@ -102,6 +116,16 @@ class RoomRegistry:
         if kind in ("join", "leave"):
             raise ValueError(f"{kind!r} is part of the connection's life, not a room message")
         self._routes[kind] = Route(model, handler)
+
+    def set_gate(self, gate: Gate) -> None:
+        """Decide whether a peer may enter before it joins: `gate(session_id, peer, join)`.
+
+        The gate may wait (a lobby) and may `peer.send` meanwhile; raising Refused keeps the peer
+        out. It is cancelled if the peer goes away while waiting.
+        """
+        if self.gate is not None:
+            raise ValueError("a gate is already set")
+        self.gate = gate
 
     def on_join(self, listener: RoomListener) -> None:
         """Call `listener(room, peer)` after a peer has joined (and been announced)."""

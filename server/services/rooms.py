@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.sessions import Attendance, MentoringSession, get_session_for
+from models.sessions import JOIN_EARLY, Attendance, MentoringSession, get_session_for
 from models.users import User
 from server.security import JoinToken, turn_credentials
 from server.settings import Settings
@@ -38,7 +38,8 @@ async def admit(db: AsyncSession, session_id: int, user_id: int, now: datetime) 
     if not session.is_joinable(now):
         if now >= session.ends_at:
             raise RoomRefused(409, "session_ended", "This session has ended.")
-        raise RoomRefused(409, "too_early", "The room opens 10 minutes before the start.")
+        minutes = int(JOIN_EARLY.total_seconds() // 60)
+        raise RoomRefused(409, "too_early", f"The room opens {minutes} minutes before the start.")
     return session
 
 

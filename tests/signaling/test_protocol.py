@@ -9,9 +9,9 @@ from aiohttp import WSMsgType
 from pydantic import BaseModel
 
 from server import keys
-from signaling.messages import ClientMessage, ProtocolError
+from signaling.messages import ClientMessage, Join, ProtocolError
 from signaling.peer import Peer
-from signaling.rooms import Room
+from signaling.rooms import Refused, Room
 from tests.signaling.conftest import Cast, enter, receive
 
 
@@ -187,3 +187,37 @@ async def test_other_features_can_register_message_types(cast: Cast) -> None:
     assert joins == ["Mina Mentor", "Theo <b>Mentee</b>"]
     await mentor_ws.close()
     await mentee_ws.close()
+
+
+async def test_a_gate_can_hold_peers_in_a_lobby_and_refuse_them(cast: Cast) -> None:
+    registry = cast.mentor.app[keys.ROOMS]
+    let_in = asyncio.Event()
+
+    async def lobby(session_id: int, peer: Peer, join: Join) -> None:
+        if peer.user_id == cast.mentor_id:
+            return
+        if join.media.screen:
+            raise Refused("declined", "Not with a screen share.", 4011)
+        peer.send({"type": "lobby-wait"})
+        await let_in.wait()
+
+    registry.set_gate(lobby)
+    mentor_ws, _ = await enter(cast.mentor, cast.session_id)
+    waiting = await cast.mentee.ws_connect(f"/ws/rooms/{cast.session_id}")
+    await waiting.send_json({"type": "join"})
+    assert (await receive(waiting, "lobby-wait"))["type"] == "lobby-wait"
+    await waiting.send_json({"type": "ping", "id": 1})
+    assert (await receive(waiting, "pong"))["id"] == 1  # still answered while waiting
+    await waiting.send_json({"type": "chat", "text": "let me in"})
+    assert (await receive(waiting, "error"))["code"] == "not_admitted"
+    let_in.set()
+    welcome = await receive(waiting, "welcome")
+    assert (await receive(mentor_ws, "peer-joined"))["peer"]["peer_id"] == welcome["peer_id"]
+    await waiting.close()
+
+    refused = await cast.mentee.ws_connect(f"/ws/rooms/{cast.session_id}")
+    await refused.send_json({"type": "join", "media": {"screen": True}})
+    assert (await receive(refused, "error"))["code"] == "declined"
+    closing = await refused.receive(timeout=3)
+    assert closing.type == WSMsgType.CLOSE and closing.data == 4011
+    await mentor_ws.close()
