@@ -1,6 +1,7 @@
 """Forwarding cost of the SFU against aiortc's MediaRelay, one publisher to N subscribers.
 
-The publisher sends 640x480 VP8 at 30 fps (moving, noisy content, pinned to about 1 Mbit/s).
+The publisher sends 640x480 VP8 at 30 fps (moving, noisy content, encoded up front at 1 Mbit/s
+so that its own encoder does not compete with the server for the CPU).
 The server, the publisher and the subscribers run in separate processes and exchange SDP over a
 WebSocket on 127.0.0.1. One subscriber decodes what it receives; the others only count complete
 frames, so the load generator fits next to the server on a small machine.
@@ -22,11 +23,13 @@ import time
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import av  # noqa: E402
 import numpy as np  # noqa: E402
 from aiohttp import ClientSession, WSMsgType, web  # noqa: E402
 from aiortc import (  # noqa: E402
@@ -35,14 +38,18 @@ from aiortc import (  # noqa: E402
     RTCConfiguration,
     RTCPeerConnection,
     RTCSessionDescription,
-    VideoStreamTrack,
 )
-from aiortc.codecs import vpx  # noqa: E402
 from aiortc.contrib.media import MediaRelay  # noqa: E402
 from av import VideoFrame  # noqa: E402
 
 from signaling.sfu import Conference  # noqa: E402
-from signaling.sfu.aiortc_glue import ReceiverTap, set_receive_buffer, tap_receiver  # noqa: E402
+from signaling.sfu.aiortc_glue import (  # noqa: E402
+    ReceiverTap,
+    disable_bandwidth_estimation,
+    on_keyframe_request,
+    set_receive_buffer,
+    tap_receiver,
+)
 from signaling.sfu.assembly import EncodedFrame  # noqa: E402
 
 SUBSCRIBERS_PER_PROCESS = 32
@@ -79,7 +86,7 @@ class RelayRoom:
         await pc.setRemoteDescription(answer)
 
     def stats(self) -> dict[str, int]:
-        return {"encoder_count": len(self._pcs) - 1}
+        return {"encoder_count": len(self._pcs) - 1, "frames_received": int(bool(self._source))}
 
     async def close(self) -> None:
         for pc in self._pcs:
@@ -143,32 +150,75 @@ async def _serve(mode: str, port: int) -> None:
 # --- client processes -----------------------------------------------------------------------
 
 
-class NoisyVideoTrack(VideoStreamTrack):
-    """640x480: a scrolling gradient, a moving square and fresh noise, about 1 Mbit/s in VP8.
+def noisy_frames(width: int = 640, height: int = 480, count: int = 60) -> list[VideoFrame]:
+    """Two seconds of a scrolling gradient, a moving square and fresh noise."""
+    rng = np.random.default_rng(7)
+    diagonal = (np.add.outer(np.arange(height), np.arange(width)) % 256).astype(np.uint8)
+    frames = []
+    for n in range(count):
+        image = rng.integers(0, 6, (height * 3 // 2, width), np.uint8)
+        image[:height] += np.roll(diagonal, n * 6, axis=1)
+        image[height:] += 118
+        image[(n * 5) % (height - 80) :][:80, 200:280] = 235
+        frames.append(VideoFrame.from_ndarray(image, format="yuv420p"))
+    return frames
 
-    Two seconds of frames are rendered up front and looped, so the publisher spends its CPU on
-    encoding only.
+
+def vp8_encoder(bitrate: int) -> av.VideoCodecContext:
+    """libvpx set up as aiortc's Vp8Encoder does (realtime, CBR)."""
+    codec = av.CodecContext.create("libvpx", "w")
+    codec.width, codec.height, codec.pix_fmt = 640, 480, "yuv420p"
+    codec.bit_rate, codec.gop_size, codec.qmin, codec.qmax = bitrate, 3000, 2, 56
+    codec.time_base = Fraction(1, 30)
+    rate = str(bitrate)
+    codec.options = {
+        "bufsize": rate, "cpu-used": "-6", "deadline": "realtime", "lag-in-frames": "0",
+        "minrate": rate, "maxrate": rate, "noise-sensitivity": "4", "overshoot-pct": "15",
+        "partitions": "0", "static-thresh": "1", "undershoot-pct": "100",
+    }  # fmt: skip
+    return codec
+
+
+class PreEncodedVideoTrack(MediaStreamTrack):
+    """Loops VP8 encoded up front, so the publisher costs no encoding while it is measured.
+
+    Each frame exists as the delta the encoder made in sequence and as a keyframe, sent after
+    a PLI (the deltas that follow do not match it exactly; they still decode).
     """
 
-    def __init__(self, width: int = 640, height: int = 480, loop: int = 60) -> None:
-        super().__init__()
-        rng = np.random.default_rng(7)
-        diagonal = (np.add.outer(np.arange(height), np.arange(width)) % 256).astype(np.uint8)
-        self._frames = []
-        for n in range(loop):
-            image = rng.integers(0, 20, (height * 3 // 2, width), np.uint8)
-            image[:height] += np.roll(diagonal, n * 6, axis=1)
-            image[height:] += 118
-            image[(n * 5) % (height - 80) :][:80, 200:280] = 235
-            self._frames.append(VideoFrame.from_ndarray(image, format="yuv420p"))
-        self._count = 0
+    kind = "video"
 
-    async def recv(self) -> VideoFrame:
-        pts, time_base = await self.next_timestamp()
-        frame = self._frames[self._count % len(self._frames)]
+    def __init__(self, bitrate: int = 1_000_000) -> None:
+        super().__init__()
+        frames = noisy_frames()
+        encoder = vp8_encoder(bitrate)
+        encoded: list[bytes] = []
+        for index, frame in enumerate(frames * 2):  # the second loop's deltas wrap smoothly
+            frame.pts = index
+            encoded += [bytes(packet) for packet in encoder.encode(frame)]
+        self._deltas = encoded[len(frames) :]
+        self._keyframes = []
+        for frame in frames:
+            frame.pts = 0
+            self._keyframes.append(b"".join(bytes(p) for p in vp8_encoder(bitrate).encode(frame)))
+        self._count = 0
+        self._start = 0.0
+        self._is_keyframe_due = True
+
+    def request_keyframe(self) -> None:
+        self._is_keyframe_due = True
+
+    async def recv(self) -> av.Packet:  # type: ignore[override]
+        if self._count == 0:
+            self._start = time.monotonic()
+        await asyncio.sleep(max(0.0, self._start + self._count / 30 - time.monotonic()))
+        index = self._count % len(self._deltas)
+        data = self._keyframes[index] if self._is_keyframe_due else self._deltas[index]
+        self._is_keyframe_due = False
+        packet = av.Packet(data)
+        packet.pts, packet.time_base = self._count * 3000, Fraction(1, 90000)
         self._count += 1
-        frame.pts, frame.time_base = pts, time_base
-        return frame
+        return packet
 
 
 class SignalingClient:
@@ -216,15 +266,18 @@ async def connected(url: str) -> tuple[SignalingClient, asyncio.Task[None]]:
 
 
 def publish(url: str) -> None:
-    # Pin the publisher's VP8 rate to 1 Mbit/s whatever the server's REMB says.
-    vpx.DEFAULT_BITRATE = vpx.MIN_BITRATE = vpx.MAX_BITRATE = 1_000_000
     asyncio.run(_publish(url))
 
 
 async def _publish(url: str) -> None:
+    track = PreEncodedVideoTrack()
     client, task = await connected(url)
-    client.tracks["publisher"] = NoisyVideoTrack()
-    await client.join("publisher", peer_connection())
+    client.tracks["publisher"] = track
+    pc = peer_connection()
+    await client.join("publisher", pc)
+    for sender in pc.getSenders():
+        if sender.track is track:
+            on_keyframe_request(sender, track.request_keyframe)
     await task
 
 
@@ -267,6 +320,7 @@ async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: C
                     background.add(asyncio.create_task(taps[0].send_pli()))
 
             taps.append(tap_receiver(transceiver.receiver, "video", on_frame, on_keyframe_needed))
+            disable_bandwidth_estimation(transceiver.receiver)  # load generator: save its CPU
 
         pc.on("track", on_track)
 
@@ -352,7 +406,11 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         publisher = ctx.Process(target=publish, args=(url,), daemon=True)
         publisher.start()
         children.append(publisher)
-        time.sleep(2.0)
+        deadline = time.time() + 60
+        while not get_json(f"{base}/stats")["frames_received"]:
+            if time.time() > deadline:
+                raise RuntimeError("publisher did not start")
+            time.sleep(0.5)
         names = [f"s{i}" for i in range(count)]
         pipes = []
         for start in range(0, count, SUBSCRIBERS_PER_PROCESS):
@@ -425,17 +483,23 @@ def main() -> None:
             result = run_case(mode, count, args.warmup, args.seconds)
             results[mode].append(result)
             print(result.row(), flush=True)
+    # Cores per stream only compare at equal frame rates; CPU per delivered frame compares
+    # a design that keeps 30 fps with one that collapses.
     summary = []
     if results["sfu"]:
         top = results["sfu"][-1]
         summary.append(
             f"sfu: N={top.subscribers} min {top.min_fps:.1f} fps, {top.per_stream:.4f} cores/stream"
+            f" ({top.us_per_frame:.0f} us/frame)"
         )
     if results["relay"]:
         relay = results["relay"][-1]
-        text = f"MediaRelay {relay.per_stream:.3f} cores/stream at N={relay.subscribers}"
+        text = (
+            f"MediaRelay {relay.per_stream:.3f} cores/stream at N={relay.subscribers}"
+            f" ({relay.min_fps:.1f} fps, {relay.us_per_frame:.0f} us/frame)"
+        )
         if results["sfu"]:
-            text += f" ({relay.per_stream / results['sfu'][-1].per_stream:.0f}x)"
+            text += f" ({relay.us_per_frame / results['sfu'][-1].us_per_frame:.0f}x per frame)"
         summary.append(text)
     print("; ".join(summary))
 

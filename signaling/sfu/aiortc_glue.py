@@ -30,6 +30,7 @@ _RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
 _RECEIVER_CODECS = "_RTCRtpReceiver__codecs"
 _RECEIVER_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
 _RECEIVER_DECODER_THREAD = "_RTCRtpReceiver__decoder_thread"
+_RECEIVER_BITRATE_ESTIMATOR = "_RTCRtpReceiver__remote_bitrate_estimator"
 _SENDER_ENCODER = "_RTCRtpSender__encoder"
 
 
@@ -212,3 +213,10 @@ def set_receive_buffer(pc: RTCPeerConnection, size: int) -> int:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
                     count += 1
     return count
+
+
+def disable_bandwidth_estimation(receiver: RTCRtpReceiver) -> None:
+    """Stop a receiver estimating bandwidth and sending REMB (for load generators: it is the
+    costliest part of aiortc's receive path, and a forwarding sender ignores REMB anyway)."""
+    _require(receiver, _RECEIVER_BITRATE_ESTIMATOR)
+    setattr(receiver, _RECEIVER_BITRATE_ESTIMATOR, None)
