@@ -118,6 +118,6 @@ export class Call {
   leave() {
     clearInterval(this.statsTimer);
     this.connection.leave();
-    for (const peerId of [...this.links.keys()]) this.removePeer(peerId, "left");
+    for (const peerId of [...this.links.keys()]) this.removePeer(peerId, "left-by-me");
   }
 }

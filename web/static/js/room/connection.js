@@ -3,6 +3,9 @@
 // "state" (detail: "connecting" | "open" | "reconnecting" | "closed") and "refused".
 
 const BACKOFF_MS = [0, 1000, 3000, 5000];
+// Closes after which reconnecting cannot help: replaced by another tab, refused at the door
+// (4003), or the office-hours removed/declined/full codes (4010-4012).
+const FINAL_CLOSES = new Set([4001, 4003, 4010, 4011, 4012]);
 const CLIENT_PING_MS = 10000;
 
 export class RoomConnection extends EventTarget {
@@ -14,6 +17,7 @@ export class RoomConnection extends EventTarget {
     this.ticket = null;
     this.peerId = null;
     this.iceServers = [];
+    this.lastError = "";
     this.attempt = 0;
     this.isStopped = false;
     this.pingTimer = null;
@@ -62,6 +66,8 @@ export class RoomConnection extends EventTarget {
       this.pingTimer = setInterval(() => this.send({ type: "ping", id: Date.now() }), CLIENT_PING_MS);
     } else if (message.type === "ping") {
       this.send({ type: "pong" });
+    } else if (message.type === "error") {
+      this.lastError = message.message;
     }
     this.dispatchEvent(new CustomEvent(message.type, { detail: message }));
   }
@@ -71,9 +77,12 @@ export class RoomConnection extends EventTarget {
     clearInterval(this.pingTimer);
     this.ws = null;
     if (this.isStopped) { this.emitState("closed"); return; }
-    if (event.code === 4001) { // replaced by this user's newer tab: do not fight it
+    if (FINAL_CLOSES.has(event.code)) { // e.g. replaced by this user's newer tab: do not fight it
       this.isStopped = true;
-      this.emitState("closed", "You joined from another tab or device, so this one left the call.");
+      const reason = event.code === 4001
+        ? "You joined from another tab or device, so this one left the call."
+        : this.lastError || "You cannot be in this call right now.";
+      this.emitState("closed", reason);
       return;
     }
     this.scheduleReconnect();
