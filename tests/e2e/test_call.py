@@ -167,6 +167,8 @@ async def test_two_browsers_call_chat_reload_and_second_tab(browser: Browser, pa
     await _media_flows(mentor)
     await _media_flows(mentee)
     await expect(mentor.locator(".tile[data-peer-id] .name")).to_have_text("Theo <i>Mentee</i>")
+    # Connection quality from getStats() on each remote tile.
+    await expect(mentor.locator(".tile[data-peer-id] .quality")).to_contain_text(" kbps · ")
 
     # Both sides renegotiate at once (an ICE restart each): perfect negotiation settles the glare.
     restart = "() => { for (const pc of window.tandemCall.peers.values()) pc.restartIce(); }"
