@@ -16,6 +16,7 @@ from server.services.geocoding import Geocoding
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle
 from signaling import setup_signaling
+from signaling.office_hours import setup_office_hours
 from web.routes import setup_web
 
 log = logging.getLogger(__name__)
@@ -71,4 +72,5 @@ def create_app(settings: Settings) -> web.Application:
     setup_api(app)
     setup_web(app)
     setup_signaling(app)
+    setup_office_hours(app)
     return app

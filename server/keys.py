@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from server.settings import Settings
     from server.throttle import LoginThrottle
     from signaling.handler import Timing
+    from signaling.office_hours import OfficeHoursRooms
     from signaling.rooms import RoomRegistry
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
@@ -23,3 +24,4 @@ LOCATOR: web.AppKey[Locator] = web.AppKey("locator")
 ROOMS: web.AppKey[RoomRegistry] = web.AppKey("rooms")
 ROOM_TIMING: web.AppKey[Timing] = web.AppKey("room_timing")
 GEOCODING: web.AppKey[Geocoding] = web.AppKey("geocoding")
+OFFICE_HOURS_ROOMS: web.AppKey[OfficeHoursRooms] = web.AppKey("office_hours_rooms")

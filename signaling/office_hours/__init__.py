@@ -1,0 +1,62 @@
+"""Group office hours live: lobby, capacity, hands, the host's controls, media through the SFU."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from aiortc import RTCIceServer
+
+from models.office_hours import OfficeHours
+from models.sessions import MentoringSession, SessionKind
+from server import keys
+from server.settings import Settings
+from signaling.office_hours.occurrence import Occurrence
+from signaling.office_hours.rooms import OfficeHoursRooms
+from signaling.office_hours.sfu_bridge import SfuBridge
+
+__all__ = ["OfficeHoursRooms", "setup_office_hours"]
+
+
+def _server_ice_servers(settings: Settings) -> list[RTCIceServer]:
+    """The configured STUN servers, for the server's own candidates (it needs no TURN relay)."""
+    servers = []
+    for server in settings.ice_servers:
+        urls = server["urls"] if isinstance(server["urls"], list) else [server["urls"]]
+        stun = [str(u) for u in urls if str(u).startswith(("stun:", "stuns:"))]
+        if stun:
+            servers.append(RTCIceServer(urls=stun))
+    return servers
+
+
+def setup_office_hours(app: web.Application) -> OfficeHoursRooms:
+    """Office-hours rooms on the app's room registry (call after `setup_signaling`)."""
+
+    async def load(session_id: int) -> Occurrence | None:
+        async with app[keys.DB]() as db:  # read only
+            session = await db.get(MentoringSession, session_id)
+            if session is None or session.kind != SessionKind.OFFICE_HOURS:
+                return None
+            series = await db.get(OfficeHours, session.office_hours_id)
+            if series is None:
+                return None
+            return Occurrence(
+                session_id=session.id,
+                host_id=session.host_id,
+                capacity=series.capacity,
+                admission=series.admission,
+                ends_at=session.ends_at,
+            )
+
+    rooms = OfficeHoursRooms(
+        app[keys.ROOMS], load, SfuBridge(_server_ice_servers(app[keys.SETTINGS]))
+    )
+    rooms.attach()
+    app[keys.OFFICE_HOURS_ROOMS] = rooms
+
+    async def conferences(app: web.Application) -> AsyncIterator[None]:
+        yield
+        await rooms.close()
+
+    app.cleanup_ctx.append(conferences)
+    return rooms

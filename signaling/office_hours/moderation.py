@@ -1,0 +1,116 @@
+"""Raised hands and the host's controls in an office-hours room.
+
+The host can ask someone to mute or stop their camera, but never turns anyone's media on:
+`muted-by-host` and `camera-stopped-by-host` go to the target's own client, which switches its
+device off and announces it with `media` as usual; turning it back on is theirs alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+from signaling.messages import ClientMessage, PeerId, ProtocolError
+from signaling.office_hours.close_codes import OfficeHoursCloseCode
+from signaling.office_hours.occurrence import Occurrence
+from signaling.peer import Peer
+from signaling.rooms import Room
+
+Leave = Callable[[Room, Peer, str], Awaitable[bool]]
+
+
+class Hand(ClientMessage):
+    type: Literal["hand"]
+    raised: bool
+
+
+class HandLower(ClientMessage):
+    type: Literal["hand-lower"]
+    peer_id: PeerId
+
+
+class Mute(ClientMessage):
+    type: Literal["mute"]
+    peer_id: PeerId
+
+
+class StopCamera(ClientMessage):
+    type: Literal["stop-camera"]
+    peer_id: PeerId
+
+
+class Remove(ClientMessage):
+    type: Literal["remove"]
+    peer_id: PeerId
+
+
+class Spotlight(ClientMessage):
+    type: Literal["spotlight"]
+    peer_id: PeerId | None
+
+
+def _target(room: Room, peer_id: str) -> Peer:
+    target = room.peers.get(peer_id)
+    if target is None:
+        raise ProtocolError("unknown_peer", f"No peer {peer_id!r} in this room.")
+    return target
+
+
+async def hand(occurrence: Occurrence, room: Room, peer: Peer, msg: Hand) -> None:
+    """Raise or lower one's own hand; the queue keeps the order hands went up."""
+    if msg.raised == (peer.peer_id in occurrence.hands):
+        return
+    if msg.raised:
+        occurrence.hands[peer.peer_id] = None
+    else:
+        del occurrence.hands[peer.peer_id]
+    room.broadcast(occurrence.hands_message())
+
+
+async def lower_hand(occurrence: Occurrence, room: Room, host: Peer, msg: HandLower) -> None:
+    """The host lowers someone's hand (after answering them, say)."""
+    if msg.peer_id in occurrence.hands:
+        del occurrence.hands[msg.peer_id]
+        room.broadcast(occurrence.hands_message())
+
+
+async def mute(occurrence: Occurrence, room: Room, host: Peer, msg: Mute) -> None:
+    _target(room, msg.peer_id).send({"type": "muted-by-host"})
+
+
+async def stop_camera(occurrence: Occurrence, room: Room, host: Peer, msg: StopCamera) -> None:
+    _target(room, msg.peer_id).send({"type": "camera-stopped-by-host"})
+
+
+async def spotlight(occurrence: Occurrence, room: Room, host: Peer, msg: Spotlight) -> None:
+    """Show one peer large for everyone (null: back to the host)."""
+    if msg.peer_id is not None:
+        _target(room, msg.peer_id)
+    occurrence.spotlight = msg.peer_id
+    room.broadcast({"type": "spotlight", "peer_id": msg.peer_id})
+
+
+def remover(leave: Leave) -> Callable[[Occurrence, Room, Peer, Remove], Awaitable[None]]:
+    """The `remove` handler, leaving the room through `leave` so others see reason `removed`."""
+
+    async def remove(occurrence: Occurrence, room: Room, host: Peer, msg: Remove) -> None:
+        target = _target(room, msg.peer_id)
+        if occurrence.is_host(target):
+            raise ProtocolError("invalid_target", "The host cannot remove themselves.")
+        occurrence.removed.add(target.user_id)
+        occurrence.admitted.discard(target.user_id)
+        target.send({"type": "removed"})
+        target.close(OfficeHoursCloseCode.REMOVED, "removed by the host")
+        await leave(room, target, "removed")
+
+    return remove
+
+
+def forget(occurrence: Occurrence, room: Room, peer: Peer) -> None:
+    """A peer left: its raised hand and spotlight go with it."""
+    if peer.peer_id in occurrence.hands:
+        del occurrence.hands[peer.peer_id]
+        room.broadcast(occurrence.hands_message())
+    if occurrence.spotlight == peer.peer_id:
+        occurrence.spotlight = None
+        room.broadcast({"type": "spotlight", "peer_id": None})

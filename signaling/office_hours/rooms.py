@@ -1,0 +1,189 @@
+"""Office-hours rooms on the room registry: the admission gate, join/leave listeners, routing.
+
+Sessions of kind office_hours get: a lobby (admission "lobby"), a capacity, removal for the rest
+of the occurrence, raised hands, the host's controls and media through the server's SFU. Other
+rooms pass the gate at once and refuse these messages with `not_office_hours`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from models.base import utcnow
+from signaling import messages as m
+from signaling.office_hours import lobby, moderation
+from signaling.office_hours.close_codes import OfficeHoursCloseCode
+from signaling.office_hours.occurrence import Occurrence
+from signaling.office_hours.sfu_bridge import SfuBridge
+from signaling.peer import CloseCode, Peer
+from signaling.rooms import Refused, Room, RoomRegistry
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+LoadOccurrence = Callable[[int], Awaitable[Occurrence | None]]
+"""The occurrence behind a session id, or None if the session is not office hours."""
+OfficeHoursHandler = Callable[[Occurrence, Room, Peer, M], Awaitable[None]]
+
+# Server-to-client types added by office-hours rooms (documented in docs/signaling.md).
+OFFICE_HOURS_SERVER_MESSAGES = (
+    "office-hours",
+    "sfu-offer",
+    "lobby",
+    "lobby-list",
+    "hands",
+    "spotlight",
+    "muted-by-host",
+    "camera-stopped-by-host",
+    "removed",
+)
+
+
+class OfficeHoursRooms:
+    """The live occurrences of one app instance and everything they add to their rooms."""
+
+    def __init__(self, registry: RoomRegistry, load: LoadOccurrence, sfu: SfuBridge) -> None:
+        self.registry = registry
+        self.sfu = sfu
+        self.occurrences: dict[int, Occurrence] = {}
+        self._load = load
+
+    def attach(self) -> None:
+        """Install the gate, the join/leave listeners and every office-hours message handler."""
+        registry = self.registry
+        registry.set_gate(self.gate)
+        registry.on_join(self._joined)
+        registry.on_leave(self._left)
+        self.sfu.attach(registry)
+        self._route("lobby-admit", lobby.LobbyAdmit, lobby.admit, is_for_host=True)
+        self._route("lobby-admit-all", lobby.LobbyAdmitAll, lobby.admit_all, is_for_host=True)
+        self._route("lobby-decline", lobby.LobbyDecline, lobby.decline, is_for_host=True)
+        self._route("hand", moderation.Hand, moderation.hand)
+        self._route("hand-lower", moderation.HandLower, moderation.lower_hand, is_for_host=True)
+        self._route("mute", moderation.Mute, moderation.mute, is_for_host=True)
+        self._route("stop-camera", moderation.StopCamera, moderation.stop_camera, is_for_host=True)
+        self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
+        remove = moderation.remover(lambda room, peer, why: registry.leave(room, peer, reason=why))
+        self._route("remove", moderation.Remove, remove, is_for_host=True)
+
+    def _route(
+        self,
+        kind: str,
+        model: type[M],
+        handler: OfficeHoursHandler[M],
+        *,
+        is_for_host: bool = False,
+    ) -> None:
+        async def route(room: Room, peer: Peer, msg: M) -> None:
+            occurrence = self.occurrences.get(room.session_id)
+            if occurrence is None:
+                raise m.ProtocolError("not_office_hours", f"{kind!r} is for office-hours rooms.")
+            if is_for_host and not occurrence.is_host(peer):
+                raise m.ProtocolError("not_host", "Only the host can do that.")
+            await handler(occurrence, room, peer, msg)
+
+        self.registry.register_handler(kind, model, route)
+
+    # --- admission ----------------------------------------------------------------------------
+
+    async def gate(self, session_id: int, peer: Peer, join: m.Join) -> None:
+        """Admit `peer` to an office-hours room, after the lobby if there is one; Refused if not."""
+        occurrence = await self._occurrence(session_id)
+        if occurrence is None or occurrence.is_host(peer):
+            return
+        room = self.registry.room(session_id)
+        if peer.user_id in occurrence.removed:
+            raise Refused(
+                "removed", "The host removed you from this session.", OfficeHoursCloseCode.REMOVED
+            )
+        if not occurrence.has_place_for(room, peer.user_id):
+            raise Refused(
+                "room_full",
+                f"The room is full ({occurrence.capacity} attendees). Try again later.",
+                OfficeHoursCloseCode.ROOM_FULL,
+            )
+        if occurrence.is_lobby and peer.user_id not in occurrence.admitted:
+            await self._wait_in_lobby(occurrence, peer)
+        else:
+            occurrence.arriving[peer.peer_id] = peer.user_id
+
+    async def _wait_in_lobby(self, occurrence: Occurrence, peer: Peer) -> None:
+        """Wait until the host decides; cancelled if the waiting client goes away."""
+        waiter = occurrence.lobby.enter(peer)
+        log.info("room %s: peer %s waits in the lobby", occurrence.session_id, peer.peer_id)
+        occurrence.lobby.announce(self._host_in(occurrence))
+        try:
+            refusal = await waiter.decision
+        finally:
+            if occurrence.lobby.leave(peer.peer_id):  # gone from the lobby without a decision
+                occurrence.lobby.announce(self._host_in(occurrence))
+        if refusal is not None:
+            raise refusal
+
+    async def _occurrence(self, session_id: int) -> Occurrence | None:
+        occurrence = self.occurrences.get(session_id)
+        if occurrence is not None:
+            return occurrence
+        self._forget_ended()
+        loaded = await self._load(session_id)
+        if loaded is None:
+            return None
+        return self.occurrences.setdefault(session_id, loaded)
+
+    def _forget_ended(self) -> None:
+        """Drop occurrences that are over and empty (their removals no longer matter)."""
+        now = utcnow()
+        for session_id, occurrence in list(self.occurrences.items()):
+            if (
+                occurrence.ends_at <= now
+                and self.registry.room(session_id) is None
+                and not len(occurrence.lobby)
+            ):
+                del self.occurrences[session_id]
+
+    def _host_in(self, occurrence: Occurrence) -> Peer | None:
+        room = self.registry.room(occurrence.session_id)
+        return room.peer_of_user(occurrence.host_id) if room is not None else None
+
+    # --- listeners ----------------------------------------------------------------------------
+
+    async def _joined(self, room: Room, peer: Peer) -> None:
+        occurrence = self.occurrences.get(room.session_id)
+        if occurrence is None:
+            return
+        occurrence.arriving.pop(peer.peer_id, None)
+        peer.send(
+            {
+                "type": "office-hours",
+                "host_user_id": occurrence.host_id,
+                "is_host": occurrence.is_host(peer),
+                "capacity": occurrence.capacity,
+                "admission": occurrence.admission.value,
+                "hands": list(occurrence.hands),
+                "spotlight": occurrence.spotlight,
+            }
+        )
+        if occurrence.is_host(peer):
+            occurrence.lobby.tell_host_presence(peer)
+        self.sfu.join(room, peer)
+
+    async def _left(self, room: Room, peer: Peer) -> None:
+        occurrence = self.occurrences.get(room.session_id)
+        if occurrence is None:
+            return
+        occurrence.arriving.pop(peer.peer_id, None)
+        moderation.forget(occurrence, room, peer)
+        if occurrence.is_host(peer) and room.peer_of_user(peer.user_id) is None:
+            occurrence.lobby.tell_host_presence(None)
+        await self.sfu.leave(room, peer)
+
+    async def close(self) -> None:
+        """At shutdown: send waiting clients away and close every conference."""
+        for occurrence in self.occurrences.values():
+            for waiter in occurrence.lobby:
+                waiter.peer.close(CloseCode.GOING_AWAY, "server shutdown")
+        await self.sfu.close()

@@ -1,0 +1,200 @@
+"""Office-hours media through the server: one SFU `Conference` per live room, signaled in it.
+
+The server makes every offer (`sfu-offer`) and each client answers it (`sfu-answer`) on its one
+RTCPeerConnection to the server. Answers carry their ICE candidates: aiortc does not trickle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aiortc import RTCIceServer, RTCSessionDescription
+
+from signaling.messages import ClientMessage, IceCandidate, ProtocolError, Sdp
+from signaling.office_hours.close_codes import OfficeHoursCloseCode
+from signaling.peer import Peer
+from signaling.rooms import Room, RoomRegistry
+from signaling.sfu import Conference, Negotiate, SfuStats
+
+log = logging.getLogger(__name__)
+
+
+class SfuAnswer(ClientMessage):
+    type: Literal["sfu-answer"]
+    sdp: Sdp
+
+
+class SfuCandidate(ClientMessage):
+    type: Literal["sfu-candidate"]
+    candidate: IceCandidate | None
+
+
+@dataclass(eq=False)
+class _Member:
+    """A peer of an office-hours room as the SFU sees it."""
+
+    room: Room
+    peer: Peer
+    answer: asyncio.Future[RTCSessionDescription] | None = None
+
+
+class SfuBridge:
+    """The conferences of every live office-hours room, and their `sfu-*` messages."""
+
+    def __init__(
+        self, ice_servers: list[RTCIceServer] | None = None, *, answer_timeout: float = 10.0
+    ) -> None:
+        self.conferences: dict[int, Conference] = {}
+        self._ice_servers = ice_servers or []
+        self._answer_timeout = answer_timeout
+        self._members: dict[str, _Member] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def attach(self, registry: RoomRegistry) -> None:
+        registry.register_handler("sfu-answer", SfuAnswer, self._on_answer)
+        registry.register_handler("sfu-candidate", SfuCandidate, self._on_candidate)
+
+    def stats(self, session_id: int) -> SfuStats | None:
+        """The SFU counters of a live room (None when nobody is in it)."""
+        conference = self.conferences.get(session_id)
+        return conference.stats() if conference is not None else None
+
+    def join(self, room: Room, peer: Peer) -> None:
+        """Connect `peer` to its room's conference (the first one in creates it).
+
+        Runs in the background: the first offer's answer arrives through the peer's receive loop,
+        which starts only after the room's join listeners have returned.
+        """
+        conference = self.conferences.get(room.session_id)
+        if conference is None:
+            conference = Conference(
+                self._negotiator(room.session_id),
+                ice_servers=self._ice_servers,
+                negotiation_timeout=self._answer_timeout + 5,
+            )
+            self.conferences[room.session_id] = conference
+        member = _Member(room, peer)
+        self._members[peer.peer_id] = member
+        self._spawn(self._connect(conference, member))
+
+    async def leave(self, room: Room, peer: Peer) -> None:
+        """Disconnect `peer`; the last one out closes the conference."""
+        member = self._members.pop(peer.peer_id, None)
+        if member is None:
+            return
+        if member.answer is not None:
+            member.answer.cancel()
+        conference = self.conferences.get(room.session_id)
+        if conference is None:
+            return
+        if not room.peers:
+            # Forget it before closing, so a newcomer meanwhile starts a fresh conference.
+            del self.conferences[room.session_id]
+            await conference.close()
+            log.info("room %s: conference closed", room.session_id)
+        else:
+            await conference.remove_participant(peer.peer_id)
+
+    async def close(self) -> None:
+        """Close every conference and its connections (at shutdown); safe to call twice."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        conferences = list(self.conferences.values())
+        self.conferences.clear()
+        self._members.clear()
+        for conference in conferences:
+            await conference.close()
+
+    # --- negotiation ------------------------------------------------------------------------------
+
+    async def _connect(self, conference: Conference, member: _Member) -> None:
+        peer = member.peer
+        try:
+            await conference.add_participant(peer.peer_id)
+        except (Exception, asyncio.CancelledError) as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            if self._members.get(peer.peer_id) is not member:
+                return  # it left while connecting: nothing to repair
+            log.warning(
+                "room %s: peer %s: media not connected: %r",
+                member.room.session_id,
+                peer.peer_id,
+                exc,
+            )
+            peer.send(
+                {
+                    "type": "error",
+                    "code": "media_failed",
+                    "message": "The media connection could not be set up.",
+                }
+            )
+            peer.close(OfficeHoursCloseCode.MEDIA_FAILED, "media negotiation failed")
+
+    def _negotiator(self, session_id: int) -> Negotiate:
+        async def negotiate(
+            participant_id: str, offer: RTCSessionDescription
+        ) -> RTCSessionDescription:
+            member = self._members.get(participant_id)
+            conference = self.conferences.get(session_id)
+            if member is None or conference is None:
+                raise ConnectionError(f"peer {participant_id} has left")
+            answer: asyncio.Future[RTCSessionDescription] = (
+                asyncio.get_running_loop().create_future()
+            )
+            member.answer = answer
+            member.peer.send(self._offer_message(member, conference, offer))
+            try:
+                return await asyncio.wait_for(answer, self._answer_timeout)
+            except TimeoutError:
+                log.info("room %s: peer %s: no sfu-answer in time", session_id, participant_id)
+                member.peer.close(OfficeHoursCloseCode.MEDIA_FAILED, "no sfu-answer in time")
+                raise
+            finally:
+                member.answer = None
+
+        return negotiate
+
+    def _offer_message(
+        self, member: _Member, conference: Conference, offer: RTCSessionDescription
+    ) -> dict[str, Any]:
+        peers = member.room.peers
+        return {
+            "type": "sfu-offer",
+            "sdp": offer.sdp,
+            "publish_mids": conference.publish_mids(member.peer.peer_id),
+            "subscriptions": [
+                {
+                    "mid": sub.mid,
+                    "peer_id": sub.publisher_id,
+                    "user_id": peers[sub.publisher_id].user_id
+                    if sub.publisher_id in peers
+                    else None,
+                    "kind": sub.kind,
+                }
+                for sub in conference.subscriptions(member.peer.peer_id)
+            ],
+        }
+
+    async def _on_answer(self, room: Room, peer: Peer, msg: SfuAnswer) -> None:
+        member = self._members.get(peer.peer_id)
+        if member is None or member.answer is None or member.answer.done():
+            raise ProtocolError("no_offer", "There is no sfu-offer waiting for an answer.")
+        member.answer.set_result(RTCSessionDescription(sdp=msg.sdp, type="answer"))
+
+    async def _on_candidate(self, room: Room, peer: Peer, msg: SfuCandidate) -> None:
+        raise ProtocolError(
+            "trickle_unsupported",
+            "The server does not take trickled candidates: put them in the sfu-answer.",
+        )
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
