@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.base import utcnow
-from models.sessions import JOIN_EARLY, get_session_for
+from models.sessions import JOIN_EARLY, SessionKind, get_session_for
 from server.api.routing import int_param
 from server.db import unit_of_work
 from server.services.rooms import RoomRefused, admit
@@ -22,7 +22,7 @@ async def room_page(request: web.Request) -> web.Response:
             refusal = exc
             known = await get_session_for(db, session_id, user.id)
         else:
-            return await render(request, "room.html", {"session": session})
+            return await render(request, _template_for(session.kind), {"session": session})
     if known is None:  # not a participant, or no such session: say no more than that
         context = {"status": refusal.status, "message": refusal.message}
         return await render(request, "error.html", context, status=refusal.status)
@@ -33,3 +33,8 @@ async def room_page(request: web.Request) -> web.Response:
         "opens_at": known.starts_at - JOIN_EARLY,
     }
     return await render(request, "room_closed.html", context, status=409)
+
+
+def _template_for(kind: SessionKind) -> str:
+    """Office hours run on the server's SFU with their own page; 1:1 calls are peer to peer."""
+    return "office_hours_room.html" if kind == SessionKind.OFFICE_HOURS else "room.html"

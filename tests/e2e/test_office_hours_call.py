@@ -1,0 +1,134 @@
+"""Office hours in headless Chromium: a mentor and two mentees via the lobby, media via the SFU."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from server import keys
+from tests.e2e.conftest import new_page
+
+pytestmark = pytest.mark.browser
+
+MEDIA_DEADLINE = 20.0
+
+
+async def _account(server: TestServer, email: str, name: str, role: str) -> tuple[int, str]:
+    """A new user's id and login cookie."""
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            server.make_url("/api/v1/auth/signup"),
+            json={
+                "email": email,
+                "password": "correct horse battery",
+                "name": name,
+                "roles": [role],
+            },
+        )
+        assert response.status == 201, await response.text()
+        user_id: int = (await response.json())["user"]["id"]
+        return user_id, response.cookies["tandem_session"].value
+
+
+async def _api(server: TestServer, cookie: str, path: str, body: dict[str, Any]) -> Any:
+    async with aiohttp.ClientSession(cookies={"tandem_session": cookie}) as http:
+        response = await http.post(server.make_url(path), json=body)
+        assert response.status in (200, 201), await response.text()
+        return await response.json()
+
+
+async def _page_as(
+    browser: Browser, server: TestServer, cookie: str
+) -> tuple[BrowserContext, Page]:
+    context, page = await new_page(browser, server)
+    await context.add_cookies(
+        [{"name": "tandem_session", "value": cookie, "url": str(server.make_url("/"))}]
+    )
+    return context, page
+
+
+async def _click_join(page: Page, session_id: int) -> None:
+    await page.goto(f"/sessions/{session_id}/room")
+    await expect(page.locator("#mic-level")).to_be_visible()
+    await page.get_by_role("button", name="Join office hours").click()
+
+
+async def _decoding(page: Page, senders: int) -> dict[str, Any]:
+    """Wait until video from `senders` other people is decoded here and keeps coming."""
+    start = time.monotonic()
+    first: dict[str, Any] | None = None
+    stats: dict[str, Any] = {}
+    while time.monotonic() - start < MEDIA_DEADLINE:
+        stats = await page.evaluate("() => window.tandemOfficeHours.stats()")
+        decoding = {p: s["framesDecoded"] for p, s in stats.items() if s["framesDecoded"] > 0}
+        if len(decoding) >= senders:
+            if first is not None and all(decoding[p] > first.get(p, 0) for p in decoding):
+                return stats
+            first = decoding
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"video from {senders} senders not decoded in time: {stats}")
+
+
+async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
+    browser: Browser, live_server: TestServer
+) -> None:
+    mentor_id, mentor_cookie = await _account(live_server, "m@example.org", "Mina Mentor", "mentor")
+    series = (
+        await _api(
+            live_server,
+            mentor_cookie,
+            "/api/v1/office-hours",
+            {
+                "title": "Ask me anything",
+                "starts_at": datetime.now(UTC).isoformat(),
+                "duration_minutes": 60,
+                "capacity": 5,
+                "admission": "lobby",
+            },
+        )
+    )["office_hours"]
+    session_id = series["session_ids"][0]
+    mentees = []
+    for n in (1, 2):
+        _, cookie = await _account(live_server, f"e{n}@example.org", f"Mentee {n}", "mentee")
+        await _api(live_server, cookie, f"/api/v1/office-hours/{series['id']}/register", {})
+        mentees.append(await _page_as(browser, live_server, cookie))
+    mentor_ctx, mentor = await _page_as(browser, live_server, mentor_cookie)
+
+    # The mentees arrive first and wait in the lobby; the mentor lets them in.
+    for _, page in mentees:
+        await _click_join(page, session_id)
+    await expect(mentees[1][1].locator("#lobby-status")).to_contain_text("number 2 in line")
+    await _click_join(mentor, session_id)
+    await expect(mentor.locator("#lobby-list li")).to_have_count(2)
+    await mentor.get_by_role("button", name="Admit everyone").click()
+    for _, page in mentees:
+        await expect(page.locator("#call")).to_be_visible()
+
+    pages = [mentor] + [page for _, page in mentees]
+    await asyncio.gather(*(_decoding(page, senders=2) for page in pages))
+    stats = live_server.app[keys.OFFICE_HOURS_ROOMS].sfu.stats(session_id)
+    assert stats is not None and stats.participants == 3 and stats.published_tracks == 6
+    assert stats.encoder_count == 0 and stats.frames_to_decoder == 0
+
+    # The mentor is large for everyone; a raised hand shows on the mentor's list; the mentor
+    # mutes a mentee, whose own client turns the microphone off.
+    mentor_peer = await mentor.evaluate("() => window.tandemOfficeHours.peerId")
+    mentee = mentees[0][1]
+    stage = await mentee.evaluate("() => window.tandemOfficeHours.tiles().filter(t => t.isStage)")
+    assert [t["peerId"] for t in stage] == [mentor_peer] and stage[0]["hasVideo"]
+    await mentee.get_by_role("button", name="Raise hand").click()
+    await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text("✋ 1")
+    await mentor.get_by_role("button", name="Mute Mentee 1").click()
+    await expect(mentee.locator("#mic-button")).to_have_attribute("aria-pressed", "false")
+    await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text("mic off")
+
+    for context in [mentor_ctx] + [ctx for ctx, _ in mentees]:
+        await context.close()
