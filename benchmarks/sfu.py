@@ -40,6 +40,7 @@ from aiortc import (  # noqa: E402
     RTCSessionDescription,
 )
 from aiortc.contrib.media import MediaRelay  # noqa: E402
+from aiortc.mediastreams import MediaStreamError  # noqa: E402
 from av import VideoFrame  # noqa: E402
 
 from signaling.sfu import Conference  # noqa: E402
@@ -300,9 +301,10 @@ async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: C
         counter = counters[name]
 
         async def read(track: MediaStreamTrack) -> None:
-            while True:
-                await track.recv()
-                counter.frames += 1
+            with contextlib.suppress(MediaStreamError):  # the track ends when we close
+                while True:
+                    await track.recv()  # decoded
+                    counter.frames += 1
 
         def on_frame(frame: EncodedFrame) -> None:
             counter.frames += 1
@@ -344,9 +346,11 @@ async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: C
 # --- orchestration --------------------------------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, *, system_only: bool = False) -> float:
+    """User plus system CPU time of a process (system alone: kernel work such as sendto)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[12]) + (0 if system_only else int(fields[11]))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -372,6 +376,7 @@ class Result:
     us_per_frame: float  # server CPU per frame delivered to a subscriber
     client_cores: float  # publisher and subscriber processes together
     load: float  # machine load average during the run (the machine may be shared)
+    system_share: float  # part of the server's CPU spent in the kernel (UDP over loopback)
 
     @property
     def per_stream(self) -> float:
@@ -383,6 +388,7 @@ class Result:
             f"{label:>10} {self.subscribers:>4} {self.cores:>7.3f} {self.per_stream:>12.4f}"
             f" {self.min_fps:>8.1f} {self.mean_fps:>9.1f} {self.mbps:>7.2f} {self.encoders:>8}"
             f" {self.us_per_frame:>9.0f} {self.client_cores:>7.2f} {self.load:>5.1f}"
+            f" {self.system_share:>5.0%}"
         )
 
 
@@ -431,9 +437,11 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         clients = [process.pid or 0 for process in children[1:]]
         time.sleep(max(0.0, t0 - time.time()))
         cpu0, load0 = cpu_seconds(server.pid or 0), os.getloadavg()[0]
+        sys0 = cpu_seconds(server.pid or 0, system_only=True)
         client0 = sum(cpu_seconds(pid) for pid in clients)
         time.sleep(max(0.0, t1 - time.time()))
         cpu1, load1 = cpu_seconds(server.pid or 0), os.getloadavg()[0]
+        sys1 = cpu_seconds(server.pid or 0, system_only=True)
         client1 = sum(cpu_seconds(pid) for pid in clients)
         counts = [item for pipe in pipes for item in pipe.recv()]
         stats = get_json(f"{base}/stats")
@@ -456,6 +464,7 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         (cpu1 - cpu0) / delivered * 1e6,
         (client1 - client0) / seconds,
         (load0 + load1) / 2,
+        (sys1 - sys0) / max(cpu1 - cpu0, 1e-9),
     )
 
 
@@ -474,7 +483,7 @@ def main() -> None:
     print(
         f"{'design':>10} {'N':>4} {'cores':>7} {'cores/stream':>12} {'min fps':>8}"
         f" {'mean fps':>9} {'Mbit/s':>7} {'encoders':>8} {'us/frame':>9} {'clients':>7}"
-        f" {'load':>5}",
+        f" {'load':>5} {'sys':>5}",
         flush=True,
     )
     results: dict[str, list[Result]] = {"sfu": [], "relay": []}
