@@ -4,7 +4,7 @@
 
 import { LocalMedia } from "../room/local-media.js";
 import { GroupCall } from "./group-call.js";
-import { startPreview, wireDevicePickers } from "./prejoin.js";
+import { startPreview, wireDevicePickers } from "../room/prejoin.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");

@@ -3,6 +3,7 @@
 
 import { Call } from "./call.js";
 import { LocalMedia } from "./local-media.js";
+import { startPreview, wireDevicePickers } from "./prejoin.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -128,34 +129,6 @@ function showLeft(message) {
   call = null;
 }
 
-async function startPreview() {
-  await media.start();
-  $("preview").srcObject = media.stream;
-  $("preview-off").hidden = Boolean(media.cameraTrack);
-  if (media.problem) {
-    $("media-message").hidden = false;
-    $("media-message").textContent = media.problem;
-  }
-  media.startMeter($("mic-level"));
-  await fillDeviceLists();
-}
-
-async function fillDeviceLists() {
-  const { cameras, mics } = await media.devices();
-  const fill = (select, devices, noun) => {
-    select.replaceChildren();
-    if (!devices.length) select.append(new Option(`No ${noun} found`, ""));
-    devices.forEach((d, i) => select.append(new Option(d.label || `${noun} ${i + 1}`, d.deviceId)));
-    select.disabled = !devices.length;
-  };
-  fill($("camera-select"), cameras, "camera");
-  fill($("mic-select"), mics, "microphone");
-  const cameraId = media.cameraTrack?.getSettings().deviceId;
-  const micId = media.micTrack?.getSettings().deviceId;
-  if (cameraId) $("camera-select").value = cameraId;
-  if (micId) $("mic-select").value = micId;
-}
-
 async function join() {
   marks.joinClicked = performance.now();
   marks.firstRemoteFrame = null;
@@ -227,7 +200,7 @@ async function stopSharing() {
 function wireControls() {
   $("join-button").addEventListener("click", join);
   $("rejoin-button").addEventListener("click", async () => {
-    await startPreview();
+    await startPreview(media);
     await join();
   });
   $("mic-button").addEventListener("click", () => {
@@ -247,15 +220,7 @@ function wireControls() {
     const text = input.value.trim();
     if (text && call?.sendChat(text)) input.value = "";
   });
-  $("camera-select").addEventListener("change", async (e) => {
-    const track = await media.useCamera(e.target.value);
-    $("preview").srcObject = media.stream;
-    if (track && !media.screenTrack) await call?.replaceTrack("video", track);
-  });
-  $("mic-select").addEventListener("change", async (e) => {
-    const track = await media.useMic(e.target.value);
-    await call?.replaceTrack("audio", track);
-  });
+  wireDevicePickers(media, (kind, track) => call?.replaceTrack(kind, track));
 }
 
 window.tandemCall = {
@@ -272,7 +237,7 @@ window.tandemCall = {
 async function start() {
   wireControls();
   try {
-    await startPreview();
+    await startPreview(media);
   } finally {
     $("join-button").disabled = false; // ready, with whatever media we could get
   }

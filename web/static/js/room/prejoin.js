@@ -1,5 +1,6 @@
 // The pre-join screen's media: camera preview, device lists and microphone meter, driven by a
-// LocalMedia. Element ids are those of the call pages' pre-join section.
+// LocalMedia. Element ids are those of the call pages' pre-join section (room.html and
+// office_hours_room.html).
 
 const $ = (id) => document.getElementById(id);
 
