@@ -16,6 +16,7 @@ from server.services.geocoding import Geocoding
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle
 from signaling import setup_signaling
+from signaling.notes_room import setup_notes
 from signaling.office_hours import setup_office_hours
 from web.routes import setup_web
 
@@ -72,5 +73,6 @@ def create_app(settings: Settings) -> web.Application:
     setup_api(app)
     setup_web(app)
     setup_signaling(app)
+    setup_notes(app)
     setup_office_hours(app)
     return app

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from server.throttle import LoginThrottle
     from signaling.handler import Timing
     from signaling.office_hours import OfficeHoursRooms
+    from signaling.notes_sync import NotesHub
     from signaling.rooms import RoomRegistry
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
@@ -25,3 +26,5 @@ ROOMS: web.AppKey[RoomRegistry] = web.AppKey("rooms")
 ROOM_TIMING: web.AppKey[Timing] = web.AppKey("room_timing")
 GEOCODING: web.AppKey[Geocoding] = web.AppKey("geocoding")
 OFFICE_HOURS_ROOMS: web.AppKey[OfficeHoursRooms] = web.AppKey("office_hours_rooms")
+NOTES_ROOMS: web.AppKey[RoomRegistry] = web.AppKey("notes_rooms")
+NOTES: web.AppKey[NotesHub] = web.AppKey("notes")

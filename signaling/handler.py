@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -20,7 +21,13 @@ from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import error_response
 from server.security import InvalidJoinToken, JoinToken
-from server.services.rooms import RoomRefused, admit, record_arrival, record_departure
+from server.services.rooms import (
+    RoomRefused,
+    admit,
+    admit_participant,
+    record_arrival,
+    record_departure,
+)
 from signaling import messages as m
 from signaling.peer import CloseCode, Peer
 from signaling.rooms import Refused, Room, RoomRegistry
@@ -67,8 +74,29 @@ async def _caller(request: web.Request, db: AsyncSession, session_id: int) -> Us
     return user
 
 
-async def room_socket(request: web.Request) -> web.StreamResponse:
-    """GET /ws/rooms/{session_id}: refuse with JSON before upgrading, then run the peer."""
+Admission = Callable[[AsyncSession, int, int, datetime], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What differs between room WebSockets: whose rooms, who may enter, what is recorded."""
+
+    registry: web.AppKey[RoomRegistry]
+    admission: Admission
+    records_attendance: bool
+
+
+def room_endpoint(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """A WebSocket handler for `endpoint`'s rooms, all sharing one shape."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return await _room_socket(request, endpoint)
+
+    return handler
+
+
+async def _room_socket(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
+    """Refuse with JSON before upgrading, then run the peer."""
     if not _origin_allowed(request):
         return error_response(403, "bad_origin", "This origin may not open room connections.")
     raw_id = request.match_info["session_id"]
@@ -80,7 +108,7 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
         if isinstance(user, web.Response):
             return user
         try:
-            await admit(db, session_id, user.id, utcnow())
+            await endpoint.admission(db, session_id, user.id, utcnow())
         except RoomRefused as exc:
             return error_response(exc.status, exc.code, exc.message)
 
@@ -89,7 +117,7 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     peer = Peer(user_id=user.id, name=user.name)
     writer = asyncio.create_task(peer.pump(ws.send_str, _closer(ws)))
-    registry = request.app[keys.ROOMS]
+    registry = request.app[endpoint.registry]
     room: Room | None = None
     arrival: asyncio.Task[int | None] | None = None
     reason = "dropped"
@@ -101,8 +129,9 @@ async def room_socket(request: web.Request) -> web.StreamResponse:
         if not await _pass_gate(ws, registry, session_id, peer, join):
             return ws
         room = await registry.join(session_id, peer)
-        # Written beside the call, not before it: a busy database never delays the welcome.
-        arrival = registry.track(_arrive(request.app, session_id, peer))
+        if endpoint.records_attendance:
+            # Written beside the call, not before it: a busy database never delays the welcome.
+            arrival = registry.track(_arrive(request.app, session_id, peer))
         reason = await _receive_loop(ws, registry, room, peer, timing)
     finally:
         # The server cancels this handler when the client vanishes: finish leaving regardless.
@@ -256,3 +285,10 @@ async def _receive_loop(
             await registry.dispatch(room, peer, kind, data)
         except m.ProtocolError as exc:
             peer.send(m.error(exc.code, exc.message, **({"for": kind[:40]} if kind else {})))
+
+
+CALLS = Endpoint(keys.ROOMS, admit, records_attendance=True)
+# Notes stay editable before, during and after the call, from any number of tabs.
+NOTES = Endpoint(keys.NOTES_ROOMS, admit_participant, records_attendance=False)
+room_socket = room_endpoint(CALLS)
+notes_socket = room_endpoint(NOTES)

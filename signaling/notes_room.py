@@ -6,11 +6,14 @@ the hub has committed them; private docs are never relayed to anyone but their o
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import logging
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
+from aiohttp import web
 from pydantic import Field, StringConstraints
 
 from models.notes_doc import (
@@ -22,9 +25,12 @@ from models.notes_doc import (
     UpdateRejected,
     check_access,
 )
+from server import keys
+from signaling.handler import notes_socket
 from signaling.messages import ClientMessage
 from signaling.notes_sync import NotesHub
-from signaling.peer import Peer
+from signaling.notes_versions import record_versions_forever
+from signaling.peer import CloseCode, Peer
 from signaling.rooms import Room, RoomRegistry
 
 log = logging.getLogger(__name__)
@@ -83,10 +89,21 @@ def _decode(text: str) -> bytes:
 class NotesChannel:
     """Serves notes-* messages for every room of one registry."""
 
-    def __init__(self, hub: NotesHub) -> None:
-        self.hub = hub
+    def __init__(self, hub: NotesHub | None = None) -> None:
+        self._hub = hub
         # Which docs each connection has opened, so leaving releases them.
         self._opened: dict[str, set[tuple[int, str]]] = {}
+
+    @property
+    def hub(self) -> NotesHub:
+        """The app's hub, set when the app starts."""
+        if self._hub is None:
+            raise RuntimeError("notes are not running")
+        return self._hub
+
+    @hub.setter
+    def hub(self, hub: NotesHub) -> None:
+        self._hub = hub
 
     def attach(self, registry: RoomRegistry) -> None:
         """Register the notes handlers and release docs when peers leave."""
@@ -109,7 +126,11 @@ class NotesChannel:
     def _relay(self, room: Room, peer: Peer, doc: str, message: dict[str, Any]) -> None:
         if doc == SHARED_DOC:
             room.broadcast(message, exclude=peer)
-        # A private doc's updates go to nobody else: its owner has one connection per room.
+            return
+        # A private doc reaches only its owner's other tabs.
+        for other in room:
+            if other.user_id == peer.user_id and other is not peer:
+                other.send(message)
 
     async def _sync(self, room: Room, peer: Peer, msg: NotesSync) -> None:
         try:
@@ -170,3 +191,24 @@ class NotesChannel:
                 await self.hub.leave(session_id, doc)
             except Exception:
                 log.exception("room %s: releasing notes doc %s failed", session_id, doc)
+
+
+def setup_notes(app: web.Application) -> None:
+    """Notes rooms at /ws/sessions/{id}/notes, the hub, and end-of-session versions."""
+    registry = RoomRegistry(is_call=False, one_connection_per_user=False)
+    channel = NotesChannel()
+    channel.attach(registry)
+    app[keys.NOTES_ROOMS] = registry
+    app.router.add_get("/ws/sessions/{session_id}/notes", notes_socket)
+
+    async def running(app: web.Application) -> AsyncIterator[None]:
+        hub = NotesHub(app[keys.DB])
+        app[keys.NOTES] = channel.hub = hub
+        versions = asyncio.create_task(record_versions_forever(hub, app[keys.DB]))
+        yield
+        versions.cancel()
+        registry.close_all(CloseCode.GOING_AWAY, "server shutdown")
+        await registry.drain()
+        await hub.close()
+
+    app.cleanup_ctx.append(running)

@@ -81,18 +81,22 @@ class Room:
 class RoomRegistry:
     """Every live room of one app instance, and the message dispatch table they share."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, is_call: bool = True, one_connection_per_user: bool = True) -> None:
+        """A call registry relays media negotiation; a notes-only one carries just what is
+        registered on it, and may let one user stay connected from several tabs."""
+        self.one_connection_per_user = one_connection_per_user
         self.rooms: dict[int, Room] = {}
         self._routes: dict[str, Route] = {}
         self._on_join: list[RoomListener] = []
         self._on_leave: list[RoomListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self.gate: Gate | None = None
-        self.register_handler("offer", m.Offer, _relay)
-        self.register_handler("answer", m.Answer, _relay)
-        self.register_handler("candidate", m.Candidate, _relay)
-        self.register_handler("media", m.Media, _media)
-        self.register_handler("chat", m.Chat, _chat)
+        if is_call:
+            self.register_handler("offer", m.Offer, _relay)
+            self.register_handler("answer", m.Answer, _relay)
+            self.register_handler("candidate", m.Candidate, _relay)
+            self.register_handler("media", m.Media, _media)
+            self.register_handler("chat", m.Chat, _chat)
         self.register_handler("ping", m.Ping, _ping)
         self.register_handler("pong", m.Pong, _ignore)
 
@@ -149,7 +153,7 @@ class RoomRegistry:
     async def join(self, session_id: int, peer: Peer) -> Room:
         """Add `peer`, replacing the same user's older connection; send welcome and peer-joined."""
         room = self.rooms.setdefault(session_id, Room(session_id))
-        old = room.peer_of_user(peer.user_id)
+        old = room.peer_of_user(peer.user_id) if self.one_connection_per_user else None
         if old is not None:
             log.info("room %s: peer %s replaced by %s", session_id, old.peer_id, peer.peer_id)
             old.send({"type": "replaced", "by": peer.peer_id})

@@ -1,0 +1,97 @@
+"""Live notes on the session page: a browser and another participant type at the same moment."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import re
+
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestServer
+from playwright.async_api import Browser, expect
+from pycrdt import Doc, Text
+
+from tests.e2e.conftest import new_page
+
+
+async def test_browser_and_python_client_type_together(
+    browser: Browser, live_server: TestServer
+) -> None:
+    base = str(live_server.make_url("/"))
+    async with ClientSession(base, cookie_jar=CookieJar(unsafe=True)) as mentee:
+        await mentee.post(
+            "/api/v1/auth/signup",
+            json={
+                "email": "np@example.org",
+                "password": "long enough pw",
+                "name": "Nora",
+                "roles": ["mentee"],
+            },
+        )
+        mentee_id = (await (await mentee.get("/api/v1/me")).json())["user"]["id"]
+        async with ClientSession(base, cookie_jar=CookieJar(unsafe=True)) as mentor:
+            await mentor.post(
+                "/api/v1/auth/signup",
+                json={
+                    "email": "nm@example.org",
+                    "password": "long enough pw",
+                    "name": "Max",
+                    "roles": ["mentor"],
+                },
+            )
+            created = await mentor.post(
+                "/api/v1/sessions",
+                json={
+                    "title": "Notes",
+                    "starts_at": "2031-01-01T10:00:00Z",
+                    "duration_minutes": 30,
+                    "participant_ids": [mentee_id],
+                },
+            )
+            session_id = (await created.json())["session"]["id"]
+
+        context, page = await new_page(browser, live_server)
+        await page.goto(f"/login?next=/sessions/{session_id}")
+        await page.get_by_label("E-mail").fill("nm@example.org")
+        await page.get_by_label("Password").fill("long enough pw")
+        await page.get_by_role("button", name="Log in").click()
+        await expect(page.locator("[data-notes-status]")).to_contain_text("Live")
+
+        ws = await mentee.ws_connect(f"/ws/sessions/{session_id}/notes")
+        await ws.send_json({"type": "join"})
+        doc: Doc[Text] = Doc(client_id=77)
+        text = doc.get("notes", type=Text)
+
+        async def python_types() -> None:
+            text.insert(0, "From Nora. ")
+            await ws.send_json(
+                {
+                    "type": "notes-update",
+                    "doc": "shared",
+                    "seq": 1,
+                    "update": base64.b64encode(doc.get_update()).decode(),
+                }
+            )
+
+        shared = page.get_by_label("Shared notes")
+        await asyncio.gather(
+            shared.press_sequentially("From Max <script>x</script>. "), python_types()
+        )
+        # The browser shows both texts...
+        await expect(shared).to_have_value(
+            re.compile(r"(?=.*From Nora\. )(?=.*From Max <script>x</script>\. )")
+        )
+        # ...and the Python client converges to the very same text.
+        async with asyncio.timeout(10):
+            while True:
+                msg = json.loads((await ws.receive()).data)
+                if msg["type"] == "notes-update":
+                    doc.apply_update(base64.b64decode(msg["update"]))
+                if msg["type"] == "ping":
+                    await ws.send_json({"type": "pong"})
+                if str(text) == await shared.input_value():
+                    break
+        await expect(page.locator("[data-notes-typing]")).to_have_text("")
+        await ws.close()
+        await context.close()
