@@ -377,6 +377,8 @@ class Result:
     client_cores: float  # publisher and subscriber processes together
     load: float  # machine load average during the run (the machine may be shared)
     system_share: float  # part of the server's CPU spent in the kernel (UDP over loopback)
+    source_fps: float  # frames per second the server received from the publisher
+    dropped: int  # frames the server dropped for slow subscribers (queue overflow, keyframe wait)
 
     @property
     def per_stream(self) -> float:
@@ -388,7 +390,7 @@ class Result:
             f"{label:>10} {self.subscribers:>4} {self.cores:>7.3f} {self.per_stream:>12.4f}"
             f" {self.min_fps:>8.1f} {self.mean_fps:>9.1f} {self.mbps:>7.2f} {self.encoders:>8}"
             f" {self.us_per_frame:>9.0f} {self.client_cores:>7.2f} {self.load:>5.1f}"
-            f" {self.system_share:>5.0%}"
+            f" {self.system_share:>5.0%} {self.source_fps:>6.1f} {self.dropped:>7}"
         )
 
 
@@ -437,21 +439,27 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         clients = [process.pid or 0 for process in children[1:]]
         time.sleep(max(0.0, t0 - time.time()))
         cpu0, load0 = cpu_seconds(server.pid or 0), os.getloadavg()[0]
+        stats0 = get_json(f"{base}/stats")
         sys0 = cpu_seconds(server.pid or 0, system_only=True)
         client0 = sum(cpu_seconds(pid) for pid in clients)
         time.sleep(max(0.0, t1 - time.time()))
         cpu1, load1 = cpu_seconds(server.pid or 0), os.getloadavg()[0]
+        stats1 = get_json(f"{base}/stats")
         sys1 = cpu_seconds(server.pid or 0, system_only=True)
         client1 = sum(cpu_seconds(pid) for pid in clients)
         counts = [item for pipe in pipes for item in pipe.recv()]
-        stats = get_json(f"{base}/stats")
     finally:
         for process in reversed(children):
             process.terminate()
             process.join(10)
     fps = [frames / seconds for frames, _ in counts]
     mbps = max(b for _, b in counts) * 8 / seconds / 1e6
-    encoders = int(stats["encoder_count"])  # type: ignore[call-overload]
+    encoders = int(stats1["encoder_count"])  # type: ignore[call-overload]
+    source_fps = (stats1["frames_received"] - stats0["frames_received"]) / seconds  # type: ignore[operator]
+    dropped = stats1.get("frames_dropped", 0) - stats0.get("frames_dropped", 0)  # type: ignore[operator]
+    lost = stats1.get("frames_lost", 0) - stats0.get("frames_lost", 0)  # type: ignore[operator]
+    if lost:
+        print(f"  ({mode} N={count}: {lost} frames from the publisher lost for good)", flush=True)
     delivered = max(1, sum(frames for frames, _ in counts))
     return Result(
         mode,
@@ -465,6 +473,8 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         (client1 - client0) / seconds,
         (load0 + load1) / 2,
         (sys1 - sys0) / max(cpu1 - cpu0, 1e-9),
+        source_fps,
+        dropped,
     )
 
 
@@ -483,7 +493,7 @@ def main() -> None:
     print(
         f"{'design':>10} {'N':>4} {'cores':>7} {'cores/stream':>12} {'min fps':>8}"
         f" {'mean fps':>9} {'Mbit/s':>7} {'encoders':>8} {'us/frame':>9} {'clients':>7}"
-        f" {'load':>5} {'sys':>5}",
+        f" {'load':>5} {'sys':>5} {'in fps':>6} {'dropped':>7}",
         flush=True,
     )
     results: dict[str, list[Result]] = {"sfu": [], "relay": []}
