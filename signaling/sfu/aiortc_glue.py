@@ -106,6 +106,10 @@ class ReceiverTap:
         self.packets = 0
 
     @property
+    def receiver(self) -> RTCRtpReceiver:
+        return self._receiver
+
+    @property
     def frames_to_decoder(self) -> int:
         """Frames that reached aiortc's decoder path (0 unless tapping failed)."""
         return self._decoder_queue.frames if self._decoder_queue is not None else 0
@@ -220,3 +224,15 @@ def disable_bandwidth_estimation(receiver: RTCRtpReceiver) -> None:
     costliest part of aiortc's receive path, and a forwarding sender ignores REMB anyway)."""
     _require(receiver, _RECEIVER_BITRATE_ESTIMATOR)
     setattr(receiver, _RECEIVER_BITRATE_ESTIMATOR, None)
+
+
+def intercept_rtp(receiver: RTCRtpReceiver, keep: Callable[[RtpPacket], bool]) -> None:
+    """Drop the RTP packets (retransmissions included) for which `keep` is false, before the
+    receiver sees them, as the network would: for loss tests and diagnostics."""
+    handle = receiver._handle_rtp_packet
+
+    async def filtered(packet: RtpPacket, arrival_time_ms: int) -> None:
+        if keep(packet):
+            await handle(packet, arrival_time_ms)
+
+    receiver._handle_rtp_packet = filtered  # type: ignore[method-assign]

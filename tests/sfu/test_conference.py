@@ -5,9 +5,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiortc import RTCSessionDescription
+from aiortc.rtp import RtpPacket
 
 from signaling.sfu import Conference, Subscription
-from signaling.sfu.aiortc_glue import tap_receiver
+from signaling.sfu.aiortc_glue import intercept_rtp, tap_receiver
 from tests.sfu.peers import Client, Clients, wait_until
 
 
@@ -187,3 +188,51 @@ async def test_a_participant_that_stops_answering_is_removed() -> None:
     finally:
         await conference.close()
         await clients.close()
+
+
+def drop_video_packets(conference: Conference, publisher_id: str, *, resends: bool) -> set[int]:
+    """Lose one of the publisher's video packets on the way to the server (and its resends)."""
+    publication = conference._participants[publisher_id].publications["video"]
+    media_ssrc = publication.tap.media_ssrc
+    dropped: set[int] = set()
+
+    def keep(packet: RtpPacket) -> bool:
+        if packet.ssrc != media_ssrc:  # a retransmission, over RTX
+            return not resends
+        if not dropped:
+            dropped.add(packet.sequence_number)
+            return False
+        return True
+
+    intercept_rtp(publication.tap.receiver, keep)
+    return dropped
+
+
+async def test_a_packet_repaired_by_retransmission_costs_nothing(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    before = conference.stats()
+    dropped = drop_video_packets(conference, "mentor", resends=False)
+    await clients["ada"].wait_for("video", clients["ada"].frames("video") + 15)
+    after = conference.stats()
+    assert dropped and after.frames_lost == 0  # NACKed, resent over RTX, reassembled
+    assert after.plis_sent == before.plis_sent
+
+
+async def test_a_packet_lost_for_good_costs_one_keyframe(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    before = conference.stats()
+    drop_video_packets(conference, "mentor", resends=True)
+    await wait_until(lambda: conference.stats().frames_lost == 1)
+    await clients["ada"].wait_for("video", clients["ada"].frames("video") + 15)
+    after = conference.stats()
+    assert after.plis_sent > before.plis_sent  # the loss asked the publisher for a keyframe
