@@ -29,6 +29,8 @@ LoadOccurrence = Callable[[int], Awaitable[Occurrence | None]]
 """The occurrence behind a session id, or None if the session is not office hours."""
 OfficeHoursHandler = Callable[[Occurrence, Room, Peer, M], Awaitable[None]]
 
+OTHER_ROOMS_REMEMBERED = 10_000
+
 # Server-to-client types added by office-hours rooms (documented in docs/signaling.md).
 OFFICE_HOURS_SERVER_MESSAGES = (
     "office-hours",
@@ -51,6 +53,8 @@ class OfficeHoursRooms:
         self.sfu = sfu
         self.occurrences: dict[int, Occurrence] = {}
         self._load = load
+        # Sessions known not to be office hours (a kind never changes): no query on their joins.
+        self._other_rooms: set[int] = set()
 
     def attach(self) -> None:
         """Install the gate, the join/leave listeners and every office-hours message handler."""
@@ -126,11 +130,14 @@ class OfficeHoursRooms:
 
     async def _occurrence(self, session_id: int) -> Occurrence | None:
         occurrence = self.occurrences.get(session_id)
-        if occurrence is not None:
+        if occurrence is not None or session_id in self._other_rooms:
             return occurrence
         self._forget_ended()
         loaded = await self._load(session_id)
         if loaded is None:
+            if len(self._other_rooms) >= OTHER_ROOMS_REMEMBERED:
+                self._other_rooms.clear()
+            self._other_rooms.add(session_id)
             return None
         return self.occurrences.setdefault(session_id, loaded)
 

@@ -115,27 +115,35 @@ class SfuBridge:
     async def _connect(self, conference: Conference, member: _Member) -> None:
         peer = member.peer
         try:
-            await conference.add_participant(peer.peer_id)
+            pc = await conference.add_participant(peer.peer_id)
         except (Exception, asyncio.CancelledError) as exc:
             task = asyncio.current_task()
             if task is not None and task.cancelling():
                 raise
-            if self._members.get(peer.peer_id) is not member:
-                return  # it left while connecting: nothing to repair
-            log.warning(
-                "room %s: peer %s: media not connected: %r",
-                member.room.session_id,
-                peer.peer_id,
-                exc,
-            )
-            peer.send(
-                {
-                    "type": "error",
-                    "code": "media_failed",
-                    "message": "The media connection could not be set up.",
-                }
-            )
-            peer.close(OfficeHoursCloseCode.MEDIA_FAILED, "media negotiation failed")
+            self._drop(member, f"media not connected: {exc!r}")
+            return
+
+        def on_state() -> None:
+            # The conference closes a connection that failed or could not renegotiate; the
+            # client can only start afresh, on a new room connection.
+            if pc.connectionState in ("failed", "closed"):
+                self._drop(member, f"media connection {pc.connectionState}")
+
+        pc.on("connectionstatechange", on_state)
+
+    def _drop(self, member: _Member, why: str) -> None:
+        """Close a peer whose media connection is gone (unless it already left)."""
+        if self._members.get(member.peer.peer_id) is not member:
+            return
+        log.warning("room %s: peer %s: %s", member.room.session_id, member.peer.peer_id, why)
+        member.peer.send(
+            {
+                "type": "error",
+                "code": "media_failed",
+                "message": "The media connection could not be set up or was lost.",
+            }
+        )
+        member.peer.close(OfficeHoursCloseCode.MEDIA_FAILED, "media connection failed")
 
     def _negotiator(self, session_id: int) -> Negotiate:
         async def negotiate(
@@ -153,8 +161,7 @@ class SfuBridge:
             try:
                 return await asyncio.wait_for(answer, self._answer_timeout)
             except TimeoutError:
-                log.info("room %s: peer %s: no sfu-answer in time", session_id, participant_id)
-                member.peer.close(OfficeHoursCloseCode.MEDIA_FAILED, "no sfu-answer in time")
+                self._drop(member, "no sfu-answer in time")
                 raise
             finally:
                 member.answer = None

@@ -26,6 +26,8 @@ from server import keys
 from signaling.office_hours import OfficeHoursRooms
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.rooms import OFFICE_HOURS_SERVER_MESSAGES
+from signaling.office_hours.sfu_bridge import SfuBridge
+from signaling.rooms import RoomRegistry
 from tests.conftest import JSON, Client, MakeClient, signup
 from tests.sfu.peers import MovingVideoTrack, new_peer_connection, wait_until
 from tests.signaling.conftest import schedule
@@ -334,6 +336,19 @@ async def test_only_the_host_moderates_and_the_targets_are_told(
     assert (await ada.next("spotlight"))["peer_id"] is None
 
 
+async def test_an_unusable_answer_closes_the_connection_to_start_afresh(
+    client: Client, make_client: MakeClient, people: Any
+) -> None:
+    cast = await office_hours(client, make_client, attendees=0, admission="open")
+    host = people(cast.host, answers=False)
+    await host.joined(cast.session_id)
+    offer = await host.next("sfu-offer")
+    assert offer["publish_mids"] == {"audio": "0", "video": "1"} and offer["subscriptions"] == []
+    await host.send({"type": "sfu-answer", "sdp": "v=0\r\nnot an answer\r\n"})
+    assert await host.refused() == ("media_failed", OfficeHoursCloseCode.MEDIA_FAILED)
+    assert rooms_of(client).sfu.stats(cast.session_id) is None  # the room emptied
+
+
 async def test_office_hours_messages_are_refused_in_other_rooms(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
@@ -346,8 +361,13 @@ async def test_office_hours_messages_are_refused_in_other_rooms(
     assert await mentor.error_for({"type": "sfu-answer", "sdp": "v=0"}) == "no_offer"
 
 
-async def test_every_office_hours_message_type_is_documented(client: Client) -> None:
+def test_every_office_hours_message_type_is_documented() -> None:
+    async def load(session_id: int) -> None:
+        return None
+
+    registry = RoomRegistry()
+    OfficeHoursRooms(registry, load, SfuBridge()).attach()
+    types = set(registry.message_types) | set(OFFICE_HOURS_SERVER_MESSAGES)
     doc = DOC.read_text()
-    types = set(client.app[keys.ROOMS].message_types) | set(OFFICE_HOURS_SERVER_MESSAGES)
     missing = sorted(t for t in types if f"| `{t}`" not in doc)
     assert not missing, f"docs/signaling.md does not describe: {missing}"
