@@ -7,6 +7,8 @@ in the room, sees nobody and can only be sent messages (`lobby` with its place i
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +19,8 @@ from signaling.rooms import Refused, Room
 
 if TYPE_CHECKING:
     from signaling.office_hours.occurrence import Occurrence
+
+log = logging.getLogger(__name__)
 
 
 class LobbyAdmit(ClientMessage):
@@ -57,7 +61,7 @@ class Lobby:
     def __init__(self) -> None:
         self._line: dict[str, Waiter] = {}
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Waiter]:
         return iter(list(self._line.values()))
 
     def __len__(self) -> int:
@@ -121,6 +125,7 @@ def _admit(occurrence: Occurrence, room: Room, waiter: Waiter) -> None:
     occurrence.arriving[waiter.peer.peer_id] = waiter.peer.user_id  # holds the place
     occurrence.lobby.leave(waiter.peer.peer_id)
     waiter.decide(None)
+    log.info("room %s: peer %s admitted from the lobby", room.session_id, waiter.peer.peer_id)
 
 
 async def admit(occurrence: Occurrence, room: Room, host: Peer, msg: LobbyAdmit) -> None:
@@ -142,6 +147,7 @@ async def decline(occurrence: Occurrence, room: Room, host: Peer, msg: LobbyDecl
     """Turn one waiting attendee away (they may knock again)."""
     waiter = occurrence.lobby.get(msg.peer_id)
     occurrence.lobby.leave(msg.peer_id)
+    log.info("room %s: peer %s declined at the lobby", room.session_id, msg.peer_id)
     waiter.decide(
         Refused("declined", "The host did not let you in this time.", OfficeHoursCloseCode.DECLINED)
     )

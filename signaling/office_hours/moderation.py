@@ -7,6 +7,7 @@ device off and announces it with `media` as usual; turning it back on is theirs 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
@@ -15,6 +16,8 @@ from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.occurrence import Occurrence
 from signaling.peer import Peer
 from signaling.rooms import Room
+
+log = logging.getLogger(__name__)
 
 Leave = Callable[[Room, Peer, str], Awaitable[bool]]
 
@@ -97,6 +100,12 @@ def remover(leave: Leave) -> Callable[[Occurrence, Room, Peer, Remove], Awaitabl
         target = _target(room, msg.peer_id)
         if occurrence.is_host(target):
             raise ProtocolError("invalid_target", "The host cannot remove themselves.")
+        log.info(
+            "room %s: host removed peer %s (user %s)",
+            room.session_id,
+            target.peer_id,
+            target.user_id,
+        )
         occurrence.removed.add(target.user_id)
         occurrence.admitted.discard(target.user_id)
         target.send({"type": "removed"})

@@ -7,6 +7,7 @@ rooms pass the gate at once and refuse these messages with `not_office_hours`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -122,6 +123,9 @@ class OfficeHoursRooms:
         occurrence.lobby.announce(self._host_in(occurrence))
         try:
             refusal = await waiter.decision
+        except asyncio.CancelledError:  # gone while waiting, perhaps just after being let in
+            occurrence.arriving.pop(peer.peer_id, None)
+            raise
         finally:
             if occurrence.lobby.leave(peer.peer_id):  # gone from the lobby without a decision
                 occurrence.lobby.announce(self._host_in(occurrence))
