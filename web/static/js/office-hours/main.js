@@ -276,8 +276,7 @@ const view = {
 
 async function join() {
   $("join-error").hidden = true;
-  show("lobby");
-  $("lobby-status").textContent = "Connecting…";
+  show("call"); // a `lobby` message moves us to the lobby if the host has to let us in
   call = new GroupCall(sessionId, media, view, me);
   window.tandemOfficeHours.call = call;
   try {
