@@ -118,6 +118,10 @@ async def _enter_call(page: Page, session_id: int) -> None:
     await expect(page.locator("#mic-level")).to_be_visible()
     await page.get_by_role("button", name="Join the call").click()
     await expect(page.locator("#call")).to_be_visible()
+    # In the room once the server's welcome has arrived (polled: the CSP forbids eval).
+    async with asyncio.timeout(15):
+        while not await page.evaluate("() => window.tandemCall && window.tandemCall.peerId"):
+            await asyncio.sleep(0.05)  # noqa: ASYNC110 (polling the page)
 
 
 async def _media_flows(

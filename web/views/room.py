@@ -6,6 +6,7 @@ from aiohttp import web
 
 from models.base import utcnow
 from models.sessions import JOIN_EARLY, SessionKind, get_session_for
+from models.users import users_by_ids
 from server.api.routing import int_param
 from server.db import unit_of_work
 from server.services.rooms import RoomRefused, admit
@@ -22,7 +23,13 @@ async def room_page(request: web.Request) -> web.Response:
             refusal = exc
             known = await get_session_for(db, session_id, user.id)
         else:
-            return await render(request, _template_for(session.kind), {"session": session})
+            people = await users_by_ids(db, session.participant_ids)
+            context = {
+                "session": session,
+                "people": people,
+                "people_names": {uid: u.name for uid, u in people.items()},
+            }
+            return await render(request, _template_for(session.kind), context)
     if known is None:  # not a participant, or no such session: say no more than that
         context = {"status": refusal.status, "message": refusal.message}
         return await render(request, "error.html", context, status=refusal.status)
