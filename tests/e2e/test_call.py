@@ -120,8 +120,9 @@ async def _enter_call(page: Page, session_id: int) -> None:
     await expect(page.locator("#call")).to_be_visible()
     # In the room once the server's welcome has arrived (polled: the CSP forbids eval).
     async with asyncio.timeout(15):
-        while not await page.evaluate("() => window.tandemCall && window.tandemCall.peerId"):
-            await asyncio.sleep(0.05)  # noqa: ASYNC110 (polling the page)
+        joined = "() => window.tandemCall && window.tandemCall.peerId"
+        while not await page.evaluate(joined):  # noqa: ASYNC110 (polling the page)
+            await asyncio.sleep(0.05)
 
 
 async def _media_flows(
