@@ -85,6 +85,7 @@ export function attachAgenda(root) {
       tools.append(
         button("↑", `Move “${item.title}” up`, () => index > 0 && move(item, index - 1)),
         button("↓", `Move “${item.title}” down`, () => index < items.length - 1 && move(item, index + 1)),
+        button("✎", `Edit “${item.title}”`, () => editItem(item)),
         button("→ action", `Make “${item.title}” an action item`, () => makeAction(item)),
         button("✕", `Delete “${item.title}”`, () =>
           run(() => api("DELETE", `/sessions/${sessionId}/agenda/${item.id}`), "Deleted.")),
@@ -101,6 +102,15 @@ export function attachAgenda(root) {
       });
       list.append(li);
     });
+  }
+
+  function editItem(item) {
+    const title = prompt("Agenda point", item.title);
+    if (title === null || title.trim() === item.title) return;
+    const minutes = prompt("Minutes (leave empty for none)", item.minutes ?? "");
+    if (minutes === null) return;
+    const body = { title: title.trim(), minutes: minutes === "" ? null : Number(minutes) };
+    run(() => api("PATCH", `/sessions/${sessionId}/agenda/${item.id}`, body), "Saved.");
   }
 
   function makeAction(item) {

@@ -1,4 +1,5 @@
 // Live notes on the session page: the shared notes and (for mentors) private notes.
+import { api } from "./api.js";
 import { attachNotes } from "./notes.js";
 import { notesSocket } from "./notes-socket.js";
 
@@ -34,6 +35,27 @@ export function attachSessionNotes(root, channel = null) {
   if (privateArea) {
     editors.private = attachNotes(privateArea, channel, { userId, doc: `private:${userId}`, onError });
   }
+  const actionButton = root.querySelector("[data-notes-action]");
+  actionButton?.addEventListener("click", async () => {
+    // The line the caret is on becomes an action item for the person who picks it.
+    const { value, selectionStart } = shared;
+    const start = value.lastIndexOf("\n", selectionStart - 1) + 1;
+    const end = value.indexOf("\n", selectionStart);
+    const line = value.slice(start, end === -1 ? undefined : end).replace(/^[-*\s\[\]x]+/, "").trim();
+    if (!line) {
+      status.textContent = "Put the cursor on a line of the notes first.";
+      return;
+    }
+    const due = prompt(`Action item: “${line}”. Due date (YYYY-MM-DD, or leave empty)`, "");
+    if (due === null) return;
+    try {
+      await api("POST", `/sessions/${sessionId}/action-items`,
+        { title: line.slice(0, 300), owner_id: userId, due_on: due || null });
+      status.textContent = `Action item added: “${line}”.`;
+    } catch (err) {
+      status.textContent = `Could not add the action item: ${err.message}`;
+    }
+  });
   return { channel, editors };
 }
 
