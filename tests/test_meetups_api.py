@@ -228,3 +228,35 @@ async def test_dashboard_suggests_and_proposes_a_meetup(
     assert proposed.status == 303, await proposed.text()
     mentor_page = await (await mentor.get("/dashboard")).text()
     assert "Your meetups" in mentor_page and 'value="accept"' in mentor_page
+
+
+async def test_meetup_page_answer_and_reschedule(client: Client, make_client: MakeClient) -> None:
+    import re
+
+    mentor, mentor_user = await _person(make_client, "mp1@example.org", "mentor", "Berlin", "DE")
+    mentee, _ = await _person(make_client, "mp2@example.org", "mentee", "Potsdam", "DE")
+    proposed = await mentee.post(
+        "/api/v1/meetups",
+        json={
+            "participant_ids": [mentor_user["id"]],
+            "place": {"name": "Berlin", "country": "DE"},
+            "starts_at": "2031-03-03T10:00:00+01:00",
+        },
+    )
+    meetup_id = (await proposed.json())["meetup"]["id"]
+    page = await (await mentor.get(f"/meetups/{meetup_id}")).text()
+    assert "Meetup in Berlin" in page and "Mon 03 Mar 2031, 10:00 CET" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    moved = await mentor.post(
+        f"/meetups/{meetup_id}/reschedule",
+        data={"csrf_token": token.group(1), "starts_at": "2031-03-04T18:30"},
+        allow_redirects=False,
+    )
+    assert moved.status == 303
+    meetup = (await (await mentee.get("/api/v1/meetups")).json())["meetups"][0]
+    assert meetup["starts_at"] == "2031-03-04T17:30:00+00:00"  # 18:30 in Berlin
+    assert meetup["status"] == "proposed"
+    outsider = await make_client()
+    await signup(outsider, "mp3@example.org")
+    assert (await outsider.get(f"/meetups/{meetup_id}")).status == 404

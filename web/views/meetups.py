@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from aiohttp import web
 
+from models.meetups import get_meetup_for
+from models.places import ATTRIBUTION
+from models.users import get_profile, users_by_ids
 from server import keys
 from server.api.routing import int_param
 from server.db import unit_of_work
-from server.errors import ApiError, validate
-from server.schemas import MeetupIn
+from server.errors import ApiError, not_found, validate
+from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
 from web.forms import read_form
 from web.rendering import page_user, redirect, render
+from web.views.mentoring import local_to_aware
 
 
 async def propose_submit(request: web.Request) -> web.Response:
@@ -31,6 +37,46 @@ async def propose_submit(request: web.Request) -> web.Response:
             request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
         )
     raise redirect("/dashboard#meet")
+
+
+async def meetup_page(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    async with unit_of_work(request.app) as db:
+        meetup = await get_meetup_for(db, int_param(request, "meetup_id"), user.id)
+        if meetup is None:
+            raise not_found("meetup")
+        people = await users_by_ids(db, [p.user_id for p in meetup.participants])
+        zone = (await get_profile(db, user.id)).timezone
+    return await render(
+        request,
+        "meetup.html",
+        {
+            "meetup": meetup,
+            "people": people,
+            "zone": zone,
+            "mine": meetup.response_of(user.id),
+            "attribution": ATTRIBUTION,
+        },
+    )
+
+
+async def reschedule_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    form = await read_form(request)
+    meetup_id = int_param(request, "meetup_id")
+    async with unit_of_work(request.app) as db:
+        zone = (await get_profile(db, user.id)).timezone
+    try:
+        data = validate(
+            RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
+        )
+        async with unit_of_work(request.app) as db:
+            await service.reschedule(db, user, meetup_id, data.starts_at.astimezone(UTC))
+    except ApiError as exc:
+        return await render(
+            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+        )
+    raise redirect(f"/meetups/{meetup_id}")
 
 
 async def answer_submit(request: web.Request) -> web.Response:
