@@ -171,9 +171,7 @@ PEOPLE = [
 ]
 
 
-async def _office_hours_and_agenda(
-    db: AsyncSession, users: dict[str, User], now: datetime
-) -> None:
+async def _office_hours_and_agenda(db: AsyncSession, users: dict[str, User], now: datetime) -> None:
     """Maya's weekly office hours with two registered mentees, and an agenda for today's call."""
     series = OfficeHours(
         host_id=users["maya"].id,

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from server.settings import Settings
     from server.throttle import LoginThrottle
     from signaling.handler import Timing
-    from signaling.office_hours import OfficeHoursRooms
     from signaling.notes_sync import NotesHub
+    from signaling.office_hours import OfficeHoursRooms
     from signaling.rooms import RoomRegistry
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")

@@ -15,8 +15,9 @@ async def test_demo_data_gives_a_lively_dashboard(
     await load_demo(settings)
     await load_demo(settings)  # running it twice changes nothing
     client = await aiohttp_client(create_app(settings))
-    login = await client.post("/api/v1/auth/login",
-                              json={"email": "leo@demo.tandem", "password": DEMO_PASSWORD})
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "leo@demo.tandem", "password": DEMO_PASSWORD}
+    )
     assert login.status == 200
     sessions = (await (await client.get("/api/v1/sessions")).json())["sessions"]
     assert any(s["kind"] == "one_on_one" for s in sessions)
