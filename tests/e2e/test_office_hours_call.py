@@ -130,5 +130,15 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
     await expect(mentee.locator("#mic-button")).to_have_attribute("aria-pressed", "false")
     await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text("mic off")
 
+    # Speakers light up from their audio levels; the muted mentee sends silence and does not.
+    muted, talking = [await p.evaluate("() => window.tandemOfficeHours.peerId") for _, p in mentees]
+    await asyncio.sleep(1.5)  # past the highlight's hold time
+    speakers: set[str] = set()
+    for _ in range(12):
+        tiles = await mentor.evaluate("() => window.tandemOfficeHours.tiles()")
+        speakers.update(t["peerId"] for t in tiles if t["isSpeaking"])
+        await asyncio.sleep(0.25)
+    assert talking in speakers and muted not in speakers, speakers
+
     for context in [mentor_ctx] + [ctx for ctx, _ in mentees]:
         await context.close()
