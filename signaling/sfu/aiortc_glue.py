@@ -1,8 +1,18 @@
 """Every aiortc internal the SFU depends on, in one place (written against aiortc 1.16).
 
 aiortc has no public way to get a receiver's encoded frames, to hear a subscriber's keyframe
-request, or to send a PLI. If an aiortc upgrade breaks forwarding, this module and its tests
-(tests/sfu/test_aiortc_glue.py) are what to fix.
+request, or to send a PLI. What this module touches:
+
+- RTCRtpReceiver: `__jitter_buffer` (replaced, so frames reach the SFU and never a decoder),
+  `__codecs`, `__decoder_queue`/`__decoder_thread` (to count frames that would be decoded),
+  `__remote_bitrate_estimator` (load generators only), `_send_rtcp_pli()`, `_handle_rtp_packet()`
+  (loss tests only), and the depayloaded `RtpPacket._data` it hands to the jitter buffer;
+- RTCRtpSender: `_send_keyframe()` (where PLI/FIR land), `__encoder` (to prove none is open),
+  `_stream_id`/`_track_id` (the msid announced in offers);
+- aioice: `Connection._protocols[*].transport` (to size UDP receive buffers).
+
+If an aiortc upgrade breaks forwarding, this module and its tests (tests/sfu/test_aiortc_glue.py,
+plus the real-peer tests in tests/sfu/test_conference.py) are what to fix.
 """
 
 import contextlib
