@@ -45,9 +45,10 @@ async def _api(server: TestServer, cookie: str, path: str, body: dict[str, Any])
 
 
 async def _page_as(
-    browser: Browser, server: TestServer, cookie: str
+    browser: Browser, server: TestServer, cookie: str, errors: list[str]
 ) -> tuple[BrowserContext, Page]:
     context, page = await new_page(browser, server)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     await context.add_cookies(
         [{"name": "tandem_session", "value": cookie, "url": str(server.make_url("/"))}]
     )
@@ -95,12 +96,13 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
         )
     )["office_hours"]
     session_id = series["session_ids"][0]
+    errors: list[str] = []  # uncaught exceptions in any page
     mentees = []
     for n in (1, 2):
         _, cookie = await _account(live_server, f"e{n}@example.org", f"Mentee {n}", "mentee")
         await _api(live_server, cookie, f"/api/v1/office-hours/{series['id']}/register", {})
-        mentees.append(await _page_as(browser, live_server, cookie))
-    mentor_ctx, mentor = await _page_as(browser, live_server, mentor_cookie)
+        mentees.append(await _page_as(browser, live_server, cookie, errors))
+    mentor_ctx, mentor = await _page_as(browser, live_server, mentor_cookie, errors)
 
     # The mentees arrive first and wait in the lobby; the mentor lets them in.
     for _, page in mentees:
@@ -140,5 +142,6 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
         await asyncio.sleep(0.25)
     assert talking in speakers and muted not in speakers, speakers
 
+    assert not errors, errors
     for context in [mentor_ctx] + [ctx for ctx, _ in mentees]:
         await context.close()
