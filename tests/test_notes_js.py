@@ -327,7 +327,7 @@ async def test_two_textareas_edit_live_and_merge_offline_edits(browsers: Browser
 
 async def test_a_big_paste_travels_in_messages_the_server_accepts(browsers: Browsers) -> None:
     await browsers.until(lambda s: all(c["synced"] for c in s.values()))
-    paste = "".join(f"line {i}: lorem ipsum dolor sit amet, ünïcödé ✓ 😀\n" for i in range(3000))
+    paste = "".join(f"line {i}: lorem ipsum dolor sit amet, ünïcödé ✓ 😀\n" for i in range(5000))
     assert len(paste.encode()) > 2 * MAX_MESSAGE_BYTES
     await browsers.command(cmd="type", client="alice", text=paste)
     await browsers.until(converged(paste))
