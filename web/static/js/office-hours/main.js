@@ -7,6 +7,7 @@ import { startPreview, wireDevicePickers } from "../room/prejoin.js";
 import { GroupCall } from "./group-call.js";
 import { handPosition, markSpeaker, onHostAction, renderLobby, renderPeople } from "./people.js";
 import { Tiles } from "./tiles.js";
+import { addChatLine, showCallStatus } from "../room/call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -65,22 +66,10 @@ const view = {
     view.setStatus("open", "The host turned your camera off. You can turn it back on.");
   },
   addChat(message, isMine) {
-    const item = document.createElement("li");
-    const who = document.createElement("span");
-    who.className = "who";
-    who.textContent = isMine ? "You" : message.name;
-    const text = document.createElement("span");
-    text.textContent = message.text; // text, never HTML
-    item.append(who, text);
-    $("chat-log").append(item);
-    item.scrollIntoView({ block: "nearest" });
+    addChatLine($("chat-log"), message, isMine);
   },
   setStatus(state, reason = "") {
-    const status = $("call-status");
-    if (state === "connecting") status.textContent = "Connecting…";
-    else if (state === "reconnecting") status.textContent = "Connection lost. Reconnecting…";
-    else if (state === "open") status.textContent = reason;
-    else if (state === "closed" && reason) view.showLeft(reason);
+    showCallStatus($("call-status"), state, reason, (why) => view.showLeft(why));
   },
   showLeft(message) {
     sessionStorage.removeItem(rejoinKey);

@@ -4,6 +4,7 @@
 import { Call } from "./call.js";
 import { LocalMedia } from "./local-media.js";
 import { startPreview, wireDevicePickers } from "./prejoin.js";
+import { addChatLine, showCallStatus } from "./call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -101,22 +102,10 @@ const view = {
     el.title = `Connection quality: ${q.verdict}`;
   },
   addChat(message, isMine) {
-    const item = document.createElement("li");
-    const who = document.createElement("span");
-    who.className = "who";
-    who.textContent = isMine ? "You" : message.name;
-    const text = document.createElement("span");
-    text.textContent = message.text; // text, never HTML
-    item.append(who, text);
-    $("chat-log").append(item);
-    item.scrollIntoView({ block: "nearest" });
+    addChatLine($("chat-log"), message, isMine);
   },
   setStatus(state, reason = "") {
-    const status = $("call-status");
-    if (state === "connecting") status.textContent = "Connecting…";
-    else if (state === "reconnecting") status.textContent = "Connection lost. Reconnecting…";
-    else if (state === "open") status.textContent = reason;
-    else if (state === "closed" && reason) showLeft(reason);
+    showCallStatus($("call-status"), state, reason, (why) => showLeft(why));
   },
 };
 
