@@ -21,6 +21,7 @@ from models import notes as store
 from models.notes_doc import (
     MAX_DOC_BYTES,
     MissingDependencies,
+    TextChange,
     apply_update,
     check_access,
     check_update_size,
@@ -50,6 +51,10 @@ class _LiveDoc:
     updates_since_snapshot: int = 0
     connections: int = 0
     holders: int = 0
+    # Group commit: updates merged into `doc` wait here for one shared commit.
+    pending: list[tuple[int, bytes, TextChange]] = field(default_factory=list)
+    batch: asyncio.Future[None] | None = None
+    is_flushing: bool = False
 
 
 class NotesHub:
@@ -106,6 +111,8 @@ class NotesHub:
 
         Raises UpdateRejected (doc unchanged), NotesForbidden or InvalidDocName. An update that
         changes nothing (a resend of something already stored) is accepted without writing.
+        Updates arriving while a commit is under way share the next one (group commit), so many
+        editors cost a few commits rather than one each.
         """
         check_access(doc, user_id)
         async with self._held((session_id, doc)) as live:
@@ -120,18 +127,44 @@ class NotesHub:
                 raise
             if change is None:
                 return
-            try:
-                async with self._sessionmaker() as db:
-                    await store.append_update(db, session_id, doc, user_id, update, change)
-                    await db.commit()
-            except BaseException:
-                # The doc holds a change that is not stored: never serve it, reload instead.
-                live.doc = None
-                raise
             live.doc_bytes += len(update)
-            live.updates_since_snapshot += 1
+            live.pending.append((user_id, update, change))
+            if live.batch is None:
+                live.batch = asyncio.get_running_loop().create_future()
+            batch = live.batch
+            if not live.is_flushing:
+                live.is_flushing = True
+                live.holders += 1  # kept in memory until its updates are stored
+                self._spawn(self._flush(live))
+        await asyncio.shield(batch)
+
+    async def _flush(self, live: _LiveDoc) -> None:
+        """Commit pending updates, one transaction per batch, until none are left."""
+        session_id, doc = live.key
+        try:
+            while live.pending:
+                entries, live.pending = live.pending, []
+                batch, live.batch = live.batch, None
+                assert batch is not None
+                try:
+                    async with self._sessionmaker() as db:
+                        for user_id, update, change in entries:
+                            await store.append_update(db, session_id, doc, user_id, update, change)
+                        await db.commit()
+                except Exception as exc:
+                    # The doc holds changes that are not stored: never serve it, reload instead.
+                    live.doc = None
+                    batch.set_exception(exc)
+                    batch.exception()  # retrieved here; each waiter re-raises it
+                    continue
+                batch.set_result(None)
+                live.updates_since_snapshot += len(entries)
             if live.updates_since_snapshot >= self._compact_every:
                 self._spawn(self._compact_later(live.key))
+        finally:
+            live.is_flushing = False
+            live.holders -= 1
+            self._evict_if_unused(live)
 
     async def text(self, session_id: int, doc: str, user_id: int) -> str:
         """The current Markdown of a doc (live if loaded, else from storage)."""
@@ -178,8 +211,11 @@ class NotesHub:
                 yield live
         finally:
             live.holders -= 1
-            if live.holders == 0 and live.connections == 0 and self._docs.get(key) is live:
-                del self._docs[key]
+            self._evict_if_unused(live)
+
+    def _evict_if_unused(self, live: _LiveDoc) -> None:
+        if live.holders == 0 and live.connections == 0 and self._docs.get(live.key) is live:
+            del self._docs[live.key]
 
     async def _load(self, live: _LiveDoc) -> None:
         session_id, doc = live.key

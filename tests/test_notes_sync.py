@@ -353,3 +353,33 @@ async def test_an_update_is_acked_well_within_200_ms(
         await hub.apply(session_id, "shared", mentor, update)
         slowest = max(slowest, time.perf_counter() - started)
     assert slowest < 0.2, f"slowest apply took {slowest * 1000:.0f} ms"
+
+
+async def test_simultaneous_updates_share_commits(
+    hub: NotesHub, factory: Factory, engine: AsyncEngine, people: tuple[int, int, int]
+) -> None:
+    from sqlalchemy import event
+
+    session_id, mentor_id, _ = people
+    commits = 0
+
+    def count(_conn: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    editors = [Client(hub, session_id, mentor_id) for _ in range(40)]
+    await editors[0].pull()  # the doc is loaded before counting
+    event.listen(engine.sync_engine, "commit", count)
+    try:
+        for number, editor in enumerate(editors):
+            editor.type(0, f"<{number}>")
+        await asyncio.gather(*(editor.send() for editor in editors))
+    finally:
+        event.remove(engine.sync_engine, "commit", count)
+    # Every update was stored before its sender heard back, in far fewer commits than updates.
+    assert await stored_rows(factory) == 40
+    assert commits <= 10, commits
+    fresh = NotesHub(factory)
+    text = await fresh.text(session_id, "shared", mentor_id)
+    await fresh.close()
+    assert all(f"<{number}>" in text for number in range(40))
