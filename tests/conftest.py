@@ -12,8 +12,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from models.database import create_engine
+from models.base import utcnow
+from models.database import create_engine, upgrade
+from models.sessions import MentoringSession, SessionKind
+from models.users import User
 from server.app import create_app
 from server.settings import Settings
 
@@ -48,6 +52,41 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     else:
         async for url in _postgres_database():
             yield url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """The fresh database at the migrations' heads, for tests below the app."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+async def seed_pair(db: AsyncSession) -> tuple[int, int, int]:
+    """A mentor, a mentee and a session hosted by the mentor: (session id, mentor id, mentee id)."""
+    mentor, mentee = (
+        User(
+            email=f"{name}@example.org",
+            email_normalized=f"{name}@example.org",
+            name=name,
+            password_hash="-",
+            roles=[role],
+        )
+        for name, role in (("mentor", "mentor"), ("mentee", "mentee"))
+    )
+    db.add_all([mentor, mentee])
+    await db.flush()
+    call = MentoringSession(
+        kind=SessionKind.ONE_ON_ONE,
+        title="Weekly",
+        starts_at=utcnow(),
+        duration_minutes=45,
+        host_id=mentor.id,
+    )
+    db.add(call)
+    await db.commit()
+    return call.id, mentor.id, mentee.id
 
 
 @pytest.fixture

@@ -18,13 +18,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import models.registry  # noqa: F401  (every table the notes refer to)
-from models.base import utcnow
-from models.database import create_engine, upgrade
 from models.notes_doc import MissingDependencies, NotesError, UpdateRejected
-from models.sessions import MentoringSession, SessionKind
-from models.users import User
 from signaling.messages import MAX_MESSAGE_BYTES
 from signaling.notes_sync import NotesHub
+from tests.conftest import seed_pair
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
@@ -219,15 +216,6 @@ class Browsers:
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """A fresh database (SQLite; PostgreSQL too when configured) at the migrations' heads."""
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
 async def browsers(engine: AsyncEngine) -> AsyncIterator[Browsers]:
     factory = async_sessionmaker(engine, expire_on_commit=False)
     users = await _seed(factory)
@@ -241,28 +229,8 @@ async def browsers(engine: AsyncEngine) -> AsyncIterator[Browsers]:
 
 async def _seed(factory: async_sessionmaker[AsyncSession]) -> dict[str, int]:
     async with factory() as db:
-        alice, bob = (
-            User(
-                email=f"{name}@example.org",
-                email_normalized=f"{name}@example.org",
-                name=name,
-                password_hash="-",
-                roles=[],
-            )
-            for name in ("alice", "bob")
-        )
-        db.add_all([alice, bob])
-        await db.flush()
-        call = MentoringSession(
-            kind=SessionKind.ONE_ON_ONE,
-            title="Weekly",
-            starts_at=utcnow(),
-            duration_minutes=45,
-            host_id=alice.id,
-        )
-        db.add(call)
-        await db.commit()
-        return {"alice": alice.id, "bob": bob.id, "session": call.id}
+        session_id, alice, bob = await seed_pair(db)
+    return {"alice": alice, "bob": bob, "session": session_id}
 
 
 def converged(text: str) -> Callable[[dict[str, Any]], bool]:

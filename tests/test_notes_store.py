@@ -14,23 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import models.registry  # noqa: F401  (every table the notes refer to)
 from models import notes as store
-from models.base import Base, utcnow
-from models.database import create_engine, upgrade
+from models.base import Base
 from models.notes import NoteSnapshot, NoteUpdate
 from models.notes_doc import TextChange, new_doc
-from models.sessions import MentoringSession, SessionKind
-from models.users import User
+from models.sessions import MentoringSession
+from tests.conftest import seed_pair
 
 NOTES_TABLES = {"note_updates", "note_snapshots"}
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """A fresh database (SQLite; PostgreSQL too when configured) at the migrations' heads."""
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -42,28 +32,7 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 @pytest.fixture
 async def people(db: AsyncSession) -> tuple[int, int, int]:
     """(session id, mentor id, mentee id)."""
-    mentor, mentee = (
-        User(
-            email=f"{name}@example.org",
-            email_normalized=f"{name}@example.org",
-            name=name,
-            password_hash="-",
-            roles=[],
-        )
-        for name in ("mentor", "mentee")
-    )
-    db.add_all([mentor, mentee])
-    await db.flush()
-    call = MentoringSession(
-        kind=SessionKind.ONE_ON_ONE,
-        title="Weekly",
-        starts_at=utcnow(),
-        duration_minutes=45,
-        host_id=mentor.id,
-    )
-    db.add(call)
-    await db.commit()
-    return call.id, mentor.id, mentee.id
+    return await seed_pair(db)
 
 
 def edit(doc: Doc[Text], index: int, text: str = "", delete: int = 0) -> bytes:

@@ -13,8 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import models.registry  # noqa: F401  (every table the notes refer to)
 from models import notes as store
-from models.base import utcnow
-from models.database import create_engine, upgrade
 from models.notes import NoteSnapshot, NoteUpdate
 from models.notes_doc import (
     MAX_UPDATE_BYTES,
@@ -24,20 +22,10 @@ from models.notes_doc import (
     new_doc,
     notes_text,
 )
-from models.sessions import MentoringSession, SessionKind
-from models.users import User
 from signaling.notes_sync import NotesHub
+from tests.conftest import seed_pair
 
 Factory = async_sessionmaker[AsyncSession]
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """A fresh database (SQLite; PostgreSQL too when configured) at the migrations' heads."""
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -56,28 +44,7 @@ async def hub(factory: Factory) -> AsyncIterator[NotesHub]:
 async def people(factory: Factory) -> tuple[int, int, int]:
     """(session id, mentor id, mentee id)."""
     async with factory() as db:
-        mentor, mentee = (
-            User(
-                email=f"{name}@example.org",
-                email_normalized=f"{name}@example.org",
-                name=name,
-                password_hash="-",
-                roles=[],
-            )
-            for name in ("mentor", "mentee")
-        )
-        db.add_all([mentor, mentee])
-        await db.flush()
-        call = MentoringSession(
-            kind=SessionKind.ONE_ON_ONE,
-            title="Weekly",
-            starts_at=utcnow(),
-            duration_minutes=45,
-            host_id=mentor.id,
-        )
-        db.add(call)
-        await db.commit()
-        return call.id, mentor.id, mentee.id
+        return await seed_pair(db)
 
 
 class Client:
