@@ -87,10 +87,14 @@ class Peer:
 
     def send(self, message: dict[str, Any]) -> None:
         """Queue a message; never blocks. A peer that does not keep up is closed."""
+        self.send_frame(encode(message))
+
+    def send_frame(self, frame: str) -> None:
+        """Queue an already encoded message (a broadcast encodes once for everyone)."""
         if self.is_closing:
             return
         try:
-            self._outbox.put_nowait(encode(message))
+            self._outbox.put_nowait(frame)
         except asyncio.QueueFull:
             log.warning("peer %s: outbox full, closing", self.peer_id)
             self._drop_and_close(CloseCode.TOO_SLOW, "too slow")

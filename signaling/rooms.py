@@ -65,10 +65,11 @@ class Room:
         return next((p for p in self.peers.values() if p.user_id == user_id), None)
 
     def broadcast(self, message: dict[str, Any], *, exclude: Peer | None = None) -> None:
-        """Send `message` to every peer but `exclude`."""
+        """Send `message` to every peer but `exclude`, encoded once."""
+        frame = m.encode(message)
         for peer in self:
             if peer is not exclude:
-                peer.send(message)
+                peer.send_frame(frame)
 
     def send_to(self, peer_id: str, message: dict[str, Any]) -> None:
         """Send `message` to one peer, or raise ProtocolError if it is not in the room."""
