@@ -70,7 +70,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except ApiError as exc:
         if _is_api(request):
             return exc.response()
-        return await _render(request, exc.status, exc.code, exc.message, exc.headers)
+        # A page has no form field to point at, so it names the bad fields in the message.
+        details = "; ".join(f"{name}: {why}" for name, why in (exc.fields or {}).items())
+        message = f"{exc.message} {details}".strip()
+        return await _render(request, exc.status, exc.code, message, exc.headers)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -12,7 +12,7 @@ from models.users import get_profile, users_by_ids
 from server import keys
 from server.api.routing import int_param
 from server.db import unit_of_work
-from server.errors import ApiError, not_found, validate
+from server.errors import not_found, validate
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
 from web.forms import read_form
@@ -28,14 +28,9 @@ async def propose_submit(request: web.Request) -> web.Response:
         "place": {"name": form.get("place_name", ""), "country": form.get("place_country", "")},
         "starts_at": form.get("starts_at", ""),
     }
-    try:
-        data = validate(MeetupIn, values)
-        async with unit_of_work(request.app) as db:
-            await service.propose(db, request.app[keys.GEOCODING], user, data)
-    except ApiError as exc:
-        return await render(
-            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
-        )
+    data = validate(MeetupIn, values)
+    async with unit_of_work(request.app) as db:
+        await service.propose(db, request.app[keys.GEOCODING], user, data)
     raise redirect("/dashboard#meet")
 
 
@@ -66,29 +61,19 @@ async def reschedule_submit(request: web.Request) -> web.Response:
     meetup_id = int_param(request, "meetup_id")
     async with unit_of_work(request.app) as db:
         zone = (await get_profile(db, user.id)).timezone
-    try:
-        data = validate(
-            RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
-        )
-        async with unit_of_work(request.app) as db:
-            await service.reschedule(db, user, meetup_id, data.starts_at.astimezone(UTC))
-    except ApiError as exc:
-        return await render(
-            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
-        )
+    data = validate(
+        RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
+    )
+    async with unit_of_work(request.app) as db:
+        await service.reschedule(db, user, meetup_id, data.starts_at.astimezone(UTC))
     raise redirect(f"/meetups/{meetup_id}")
 
 
 async def answer_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
-    try:
-        async with unit_of_work(request.app) as db:
-            await service.answer(
-                db, user, int_param(request, "meetup_id"), accept=form.get("answer") == "accept"
-            )
-    except ApiError as exc:
-        return await render(
-            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+    async with unit_of_work(request.app) as db:
+        await service.answer(
+            db, user, int_param(request, "meetup_id"), accept=form.get("answer") == "accept"
         )
     raise redirect("/dashboard#meet")

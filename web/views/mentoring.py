@@ -10,7 +10,7 @@ from aiohttp import web
 from models.users import get_profile, mentors_directory
 from server.api.routing import int_param
 from server.db import unit_of_work
-from server.errors import ApiError, validate
+from server.errors import validate
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
 from server.services.sessions import create_session
@@ -29,31 +29,21 @@ async def ask_mentor_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
     mentor_id = int_param(request, "user_id")
-    try:
-        data = validate(MentorshipIn, {"mentor_id": mentor_id, "message": form.get("message", "")})
-        async with unit_of_work(request.app) as db:
-            await mentorships.request_mentorship(db, user, data)
-    except ApiError as exc:
-        return await render(
-            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
-        )
+    data = validate(MentorshipIn, {"mentor_id": mentor_id, "message": form.get("message", "")})
+    async with unit_of_work(request.app) as db:
+        await mentorships.request_mentorship(db, user, data)
     raise redirect("/dashboard?asked=1")
 
 
 async def decide_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
-    try:
-        async with unit_of_work(request.app) as db:
-            await mentorships.decide(
-                db,
-                user,
-                int_param(request, "mentorship_id"),
-                accept=form.get("decision") == "accept",
-            )
-    except ApiError as exc:
-        return await render(
-            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+    async with unit_of_work(request.app) as db:
+        await mentorships.decide(
+            db,
+            user,
+            int_param(request, "mentorship_id"),
+            accept=form.get("decision") == "accept",
         )
     raise redirect("/dashboard")
 
@@ -78,20 +68,7 @@ async def schedule_submit(request: web.Request) -> web.Response:
         "mentorship_id": form.get("mentorship_id") or None,
         "kind": "one_on_one",
     }
-    try:
-        data = validate(SessionIn, values)
-        async with unit_of_work(request.app) as db:
-            session = await create_session(db, user, data)
-    except ApiError as exc:
-        return await render(
-            request,
-            "error.html",
-            {
-                "status": exc.status,
-                "message": exc.message
-                + " "
-                + "; ".join(f"{k}: {v}" for k, v in (exc.fields or {}).items()),
-            },
-            status=exc.status,
-        )
+    data = validate(SessionIn, values)
+    async with unit_of_work(request.app) as db:
+        session = await create_session(db, user, data)
     raise redirect(f"/sessions/{session.id}")

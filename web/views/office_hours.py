@@ -10,7 +10,7 @@ from models.users import get_profile
 from server.api.office_hours import series_json
 from server.api.routing import int_param
 from server.db import unit_of_work
-from server.errors import ApiError, validate
+from server.errors import validate
 from server.schemas import OfficeHoursIn
 from server.services import office_hours as service
 from web.forms import read_form
@@ -53,32 +53,18 @@ async def create_submit(request: web.Request) -> web.Response:
     }
     if form.get("weekly_until"):
         values["recurrence"] = {"weekly_until": form.get("weekly_until")}
-    try:
-        data = validate(OfficeHoursIn, values)
-        async with unit_of_work(request.app) as db:
-            await service.create_office_hours(db, user, data)
-    except ApiError as exc:
-        detail = "; ".join(f"{k}: {v}" for k, v in (exc.fields or {}).items())
-        return await render(
-            request,
-            "error.html",
-            {"status": exc.status, "message": f"{exc.message} {detail}".strip()},
-            status=exc.status,
-        )
+    data = validate(OfficeHoursIn, values)
+    async with unit_of_work(request.app) as db:
+        await service.create_office_hours(db, user, data)
     raise redirect("/office-hours?created=1")
 
 
 async def register_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
-    try:
-        async with unit_of_work(request.app) as db:
-            if form.get("action") == "cancel":
-                await service.unregister(db, user, int_param(request, "office_hours_id"), utcnow())
-            else:
-                await service.register(db, user, int_param(request, "office_hours_id"), utcnow())
-    except ApiError as exc:
-        return await render(
-            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
-        )
+    async with unit_of_work(request.app) as db:
+        if form.get("action") == "cancel":
+            await service.unregister(db, user, int_param(request, "office_hours_id"), utcnow())
+        else:
+            await service.register(db, user, int_param(request, "office_hours_id"), utcnow())
     raise redirect("/office-hours")
