@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy import text
 
 from models.database import create_engine, create_session_factory, upgrade
 from models.geocoder import OfflineGeocoder
@@ -50,8 +51,6 @@ async def _geocoding(app: web.Application) -> AsyncIterator[None]:
 
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and database reachability, for load balancers and operators."""
-    from sqlalchemy import text
-
     async with request.app[keys.DB]() as db:
         await db.execute(text("SELECT 1"))
     return web.json_response({"status": "ok"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import (
     ActionItem,
@@ -14,7 +13,8 @@ from models.agenda import (
     agenda_of,
     open_action_items_of,
 )
-from models.sessions import MentoringSession, get_session_for
+from models.sessions import get_session_for
+from server.api.access import participant_session
 from server.api.routing import ApiRoutes, int_param
 from server.auth import require_user
 from server.db import unit_of_work
@@ -57,15 +57,6 @@ def action_item_json(item: ActionItem) -> dict[str, Any]:
         "done": item.done,
         "agenda_item_id": item.agenda_item_id,
     }
-
-
-async def participant_session(db: AsyncSession, request: web.Request) -> MentoringSession:
-    """The session named in the path, if the requester takes part in it."""
-    user = await require_user(request)
-    session = await get_session_for(db, int_param(request, "session_id"), user.id)
-    if session is None:
-        raise not_found("session")
-    return session
 
 
 @routes.route("GET", "/sessions/{session_id}/agenda", "The session's agenda, in order")

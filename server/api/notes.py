@@ -10,7 +10,7 @@ from models import notes as store
 from models.agenda import action_items_of_session, agenda_of
 from models.notes_doc import SHARED_DOC, private_doc_name
 from models.users import users_by_ids
-from server.api.agenda import participant_session
+from server.api.access import participant_session
 from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work

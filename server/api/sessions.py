@@ -5,12 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.base import utcnow
-from models.sessions import get_session_for, sessions_of
+from models.sessions import sessions_of
+from server.api.access import participant_session
 from server.api.representations import session_json
-from server.api.routing import ApiRoutes, int_param
+from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
-from server.errors import not_found, read_json
+from server.errors import read_json
 from server.schemas import SessionIn
 from server.services.sessions import create_session
 
@@ -36,9 +37,6 @@ async def mine(request: web.Request) -> web.Response:
 
 @routes.route("GET", "/sessions/{session_id}", "One session (participants only; others get 404)")
 async def one(request: web.Request) -> web.Response:
-    user = await require_user(request)
     async with unit_of_work(request.app) as db:
-        session = await get_session_for(db, int_param(request, "session_id"), user.id)
-    if session is None:
-        raise not_found("session")
+        session = await participant_session(db, request)
     return web.json_response({"session": session_json(session)})

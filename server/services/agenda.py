@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import (
@@ -13,7 +12,7 @@ from models.agenda import (
     move_item,
     next_position,
 )
-from models.sessions import MentoringSession
+from models.sessions import MentoringSession, latest_session_of_mentorship
 from server.errors import ApiError, not_found
 from server.schemas import (
     ActionItemIn,
@@ -98,20 +97,12 @@ async def carry_over(db: AsyncSession, session: MentoringSession) -> int:
     """Start a mentorship's new session with the open items of its previous one."""
     if session.mentorship_id is None:
         return 0
-    previous = (
-        await db.execute(
-            select(MentoringSession.id)
-            .where(
-                MentoringSession.mentorship_id == session.mentorship_id,
-                MentoringSession.id != session.id,
-            )
-            .order_by(MentoringSession.starts_at.desc(), MentoringSession.id.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    previous = await latest_session_of_mentorship(
+        db, session.mentorship_id, before=session.starts_at
+    )
     if previous is None:
         return 0
-    open_items = [item for item in await agenda_of(db, previous) if not item.done]
+    open_items = [item for item in await agenda_of(db, previous.id) if not item.done]
     db.add_all(
         AgendaItem(
             session_id=session.id,
