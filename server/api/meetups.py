@@ -82,7 +82,7 @@ async def suggestions(request: web.Request) -> web.Response:
     user = await require_user(request)
     geocoding = request.app[keys.GEOCODING]
     async with unit_of_work(request.app) as db:
-        found = await service.suggestions_for(db, await geocoding.cities(), user, utcnow())
+        found = await service.suggestions_for(db, geocoding.cities, user, utcnow())
     return web.json_response(
         {"suggestions": [suggestion_json(s) for s in found], "attribution": ATTRIBUTION}
     )

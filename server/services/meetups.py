@@ -6,6 +6,7 @@ only ever given as a band; the suggested place is a real city, never a midpoint.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -114,12 +115,14 @@ def _within_reach(a: _Spot, b: _Spot) -> bool:
 
 
 async def suggestions_for(
-    db: AsyncSession, cities: CityTable, user: User, now: datetime
+    db: AsyncSession, load_cities: Callable[[], Awaitable[CityTable]], user: User, now: datetime
 ) -> list[Suggestion]:
     """Meetups to suggest to `user`: their mentorships, nearby matches, office-hours groups."""
     me = _spot((await _profiles(db, {user.id})).get(user.id))
     if me is None:
         return []
+    # Loaded only for someone who takes part: the table costs a second the first time.
+    cities = await load_cities()
     suggestions: list[Suggestion] = []
 
     active = [m for m in await mentorships_of(db, user.id) if m.status == MentorshipStatus.ACTIVE]

@@ -35,8 +35,7 @@ async def dashboard(request: web.Request) -> web.Response:
         action_items = await open_action_items_of(db, user.id)
         now = utcnow()
         meetups = await meetups_of(db, user.id, since=now)
-        cities = await request.app[keys.GEOCODING].cities()
-        suggestions = await suggestions_for(db, cities, user, now)
+        suggestions = await suggestions_for(db, request.app[keys.GEOCODING].cities, user, now)
         people = await users_by_ids(
             db,
             [m.mentor_id for m in mentorships]
