@@ -3,11 +3,11 @@
 // and chat. `window.tandemOfficeHours` is a small hook for tests.
 
 import { LocalMedia } from "../room/local-media.js";
-import { startPreview, wireDevicePickers } from "../room/prejoin.js";
+import { startPreview } from "../room/prejoin.js";
 import { GroupCall } from "./group-call.js";
 import { handPosition, markSpeaker, onHostAction, renderLobby, renderPeople } from "./people.js";
 import { Tiles } from "./tiles.js";
-import { addChatLine, showCallStatus } from "../room/call-view.js";
+import { addChatLine, showCallStatus, wireCallControls } from "../room/call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -151,18 +151,12 @@ function leave(message) {
 }
 
 function wireControls() {
-  $("join-button").addEventListener("click", join);
-  $("rejoin-button").addEventListener("click", async () => {
-    await startPreview(media);
-    await join();
+  wireCallControls({
+    media, join, toggleCamera, toggleScreen, syncControls,
+    announceMedia: () => call?.announceMedia(),
+    sendChat: (text) => call?.send({ type: "chat", text }),
+    replaceTrack: (kind, track) => call?.replaceTrack(kind, track),
   });
-  $("mic-button").addEventListener("click", () => {
-    media.setMic(!media.state.mic);
-    call?.announceMedia();
-    syncControls();
-  });
-  $("camera-button").addEventListener("click", toggleCamera);
-  $("screen-button").addEventListener("click", toggleScreen);
   $("hand-button").addEventListener("click", () => {
     if (call) call.raiseHand(!handPosition(call, call.peerId));
   });
@@ -171,13 +165,6 @@ function wireControls() {
   $("people").addEventListener("click", (event) => onHostAction(call, event));
   $("lobby-list").addEventListener("click", (event) => onHostAction(call, event));
   $("admit-all-button").addEventListener("click", () => call?.send({ type: "lobby-admit-all" }));
-  $("chat-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const input = $("chat-input");
-    const text = input.value.trim();
-    if (text && call?.send({ type: "chat", text })) input.value = "";
-  });
-  wireDevicePickers(media, (kind, track) => call?.replaceTrack(kind, track));
 }
 
 window.tandemOfficeHours = {

@@ -3,8 +3,8 @@
 
 import { Call } from "./call.js";
 import { LocalMedia } from "./local-media.js";
-import { startPreview, wireDevicePickers } from "./prejoin.js";
-import { addChatLine, showCallStatus } from "./call-view.js";
+import { startPreview } from "./prejoin.js";
+import { addChatLine, showCallStatus, wireCallControls } from "./call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -187,29 +187,16 @@ async function stopSharing() {
 }
 
 function wireControls() {
-  $("join-button").addEventListener("click", join);
-  $("rejoin-button").addEventListener("click", async () => {
-    await startPreview(media);
-    await join();
+  wireCallControls({
+    media, join, toggleCamera, toggleScreen, syncControls,
+    announceMedia: () => call?.announceMedia(),
+    sendChat: (text) => call?.sendChat(text),
+    replaceTrack: (kind, track) => call?.replaceTrack(kind, track),
   });
-  $("mic-button").addEventListener("click", () => {
-    media.setMic(!media.state.mic);
-    call?.announceMedia();
-    syncControls();
-  });
-  $("camera-button").addEventListener("click", toggleCamera);
-  $("screen-button").addEventListener("click", toggleScreen);
   $("leave-button").addEventListener("click", () => {
     call?.leave();
     showLeft("You can join again while the session lasts.");
   });
-  $("chat-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const input = $("chat-input");
-    const text = input.value.trim();
-    if (text && call?.sendChat(text)) input.value = "";
-  });
-  wireDevicePickers(media, (kind, track) => call?.replaceTrack(kind, track));
 }
 
 window.tandemCall = {
