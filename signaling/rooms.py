@@ -96,7 +96,7 @@ class RoomRegistry:
             self.register_handler("offer", m.Offer, _relay)
             self.register_handler("answer", m.Answer, _relay)
             self.register_handler("candidate", m.Candidate, _relay)
-            self.register_handler("media", m.Media, _media)
+            self.register_handler("media", m.Media, announce_media)
             self.register_handler("chat", m.Chat, _chat)
         self.register_handler("ping", m.Ping, _ping)
         self.register_handler("pong", m.Pong, _ignore)
@@ -244,9 +244,15 @@ async def _relay(room: Room, peer: Peer, msg: m.Offer | m.Answer | m.Candidate) 
     room.send_to(msg.to, {**msg.model_dump(exclude={"to"}), "from": peer.peer_id})
 
 
-async def _media(room: Room, peer: Peer, msg: m.Media) -> None:
+def media_message(peer: Peer) -> dict[str, Any]:
+    """What the others are told of a peer's microphone, camera and screen."""
+    return {"type": "media", "from": peer.peer_id, **peer.media.model_dump()}
+
+
+async def announce_media(room: Room, peer: Peer, msg: m.Media) -> None:
+    """The built-in `media` handler: remember the peer's devices and tell everyone else."""
     peer.media = m.MediaState(mic=msg.mic, camera=msg.camera, screen=msg.screen)
-    room.broadcast({"type": "media", "from": peer.peer_id, **peer.media.model_dump()}, exclude=peer)
+    room.broadcast(media_message(peer), exclude=peer)
 
 
 async def _chat(room: Room, peer: Peer, msg: m.Chat) -> None:

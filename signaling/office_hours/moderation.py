@@ -1,8 +1,10 @@
 """Raised hands and the host's controls in an office-hours room.
 
-The host can ask someone to mute or stop their camera, but never turns anyone's media on:
-`muted-by-host` and `camera-stopped-by-host` go to the target's own client, which switches its
-device off and announces it with `media` as usual; turning it back on is theirs alone.
+The host can mute someone or stop their video, but never turns anyone's media on. The server
+stops forwarding the target's audio (or video, screen share included) at once, whatever their
+client does, and announces them as off; `muted-by-host` / `camera-stopped-by-host` tell the
+target's own client, which switches its device off. Forwarding resumes only when the target
+announces that device on again with `media`: turning it back on is theirs alone.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from signaling.messages import ClientMessage, PeerId, ProtocolError
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.occurrence import Occurrence
 from signaling.peer import Peer
-from signaling.rooms import Room
+from signaling.rooms import Room, media_message
 
 log = logging.getLogger(__name__)
 
 Leave = Callable[[Room, Peer, str], Awaitable[bool]]
+Hold = Callable[[Room, Peer, str], None]
+"""Stop forwarding a peer's "audio" or "video" (the SFU's side of a host's mute)."""
 
 
 class Hand(ClientMessage):
@@ -77,12 +81,28 @@ async def lower_hand(occurrence: Occurrence, room: Room, host: Peer, msg: HandLo
         room.broadcast(occurrence.hands_message())
 
 
-async def mute(occurrence: Occurrence, room: Room, host: Peer, msg: Mute) -> None:
-    _target(room, msg.peer_id).send({"type": "muted-by-host"})
+_SWITCHED_OFF = {
+    "audio": ("muted-by-host", {"mic": False}),
+    "video": ("camera-stopped-by-host", {"camera": False, "screen": False}),
+}
 
 
-async def stop_camera(occurrence: Occurrence, room: Room, host: Peer, msg: StopCamera) -> None:
-    _target(room, msg.peer_id).send({"type": "camera-stopped-by-host"})
+def switcher(
+    kind: Literal["audio", "video"], hold: Hold
+) -> Callable[[Occurrence, Room, Peer, Mute | StopCamera], Awaitable[None]]:
+    """The `mute` (audio) or `stop-camera` (video) handler: held by the server, then announced."""
+    notice, off = _SWITCHED_OFF[kind]
+
+    async def switch_off(
+        occurrence: Occurrence, room: Room, host: Peer, msg: Mute | StopCamera
+    ) -> None:
+        target = _target(room, msg.peer_id)
+        hold(room, target, kind)
+        target.media = target.media.model_copy(update=off)
+        room.broadcast(media_message(target), exclude=target)
+        target.send({"type": notice})
+
+    return switch_off
 
 
 async def spotlight(occurrence: Occurrence, room: Room, host: Peer, msg: Spotlight) -> None:

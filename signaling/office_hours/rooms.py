@@ -21,7 +21,7 @@ from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.occurrence import Occurrence
 from signaling.office_hours.sfu_bridge import SfuBridge
 from signaling.peer import CloseCode, Peer
-from signaling.rooms import Refused, Room, RoomRegistry
+from signaling.rooms import Refused, Room, RoomRegistry, announce_media
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,11 @@ class OfficeHoursRooms:
         self._route("lobby-decline", lobby.LobbyDecline, lobby.decline, is_for_host=True)
         self._route("hand", moderation.Hand, moderation.hand)
         self._route("hand-lower", moderation.HandLower, moderation.lower_hand, is_for_host=True)
-        self._route("mute", moderation.Mute, moderation.mute, is_for_host=True)
-        self._route("stop-camera", moderation.StopCamera, moderation.stop_camera, is_for_host=True)
+        mute = moderation.switcher("audio", self.sfu.hold)
+        self._route("mute", moderation.Mute, mute, is_for_host=True)
+        stop_camera = moderation.switcher("video", self.sfu.hold)
+        self._route("stop-camera", moderation.StopCamera, stop_camera, is_for_host=True)
+        registry.register_handler("media", m.Media, self._media, replace=True)
         self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
         remove = moderation.remover(lambda room, peer, why: registry.leave(room, peer, reason=why))
         self._route("remove", moderation.Remove, remove, is_for_host=True)
@@ -159,6 +162,15 @@ class OfficeHoursRooms:
     def _host_in(self, occurrence: Occurrence) -> Peer | None:
         room = self.registry.room(occurrence.session_id)
         return room.peer_of_user(occurrence.host_id) if room is not None else None
+
+    async def _media(self, room: Room, peer: Peer, msg: m.Media) -> None:
+        """Announce a peer's devices; one it turned on again is forwarded again if held."""
+        await announce_media(room, peer, msg)
+        if room.session_id in self.occurrences:
+            if msg.mic:
+                self.sfu.release(room, peer, "audio")
+            if msg.camera or msg.screen:
+                self.sfu.release(room, peer, "video")
 
     # --- listeners ----------------------------------------------------------------------------
 

@@ -81,6 +81,18 @@ class SfuBridge:
         self._members[peer.peer_id] = member
         self._spawn(self._connect(conference, member))
 
+    def hold(self, room: Room, peer: Peer, kind: str) -> None:
+        """Stop forwarding `peer`'s audio or video to the room (the host muted it)."""
+        conference = self.conferences.get(room.session_id)
+        if conference is not None:
+            conference.hold(peer.peer_id, kind)
+
+    def release(self, room: Room, peer: Peer, kind: str) -> None:
+        """Forward `peer`'s audio or video again."""
+        conference = self.conferences.get(room.session_id)
+        if conference is not None:
+            conference.release(peer.peer_id, kind)
+
     async def leave(self, room: Room, peer: Peer) -> None:
         """Disconnect `peer`; the last one out closes the conference."""
         member = self._members.pop(peer.peer_id, None)

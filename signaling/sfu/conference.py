@@ -57,6 +57,7 @@ class SfuStats:
     frames_received: int
     frames_forwarded: int
     frames_dropped: int
+    frames_held: int  # published frames not forwarded because the host muted the track
     frames_lost: int
     keyframe_requests: int
     plis_sent: int
@@ -123,6 +124,8 @@ class Conference:
         self._keyframe_interval = keyframe_interval
         self._loss_timeout = loss_timeout
         self._participants: dict[str, _Participant] = {}
+        # Kinds the host muted, by participant; may name one still connecting.
+        self._held: dict[str, set[str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._is_closed = False
 
@@ -191,8 +194,34 @@ class Conference:
             participant.negotiation = task
         await asyncio.shield(task)
 
+    def hold(self, participant_id: str, kind: str) -> None:
+        """Stop forwarding this participant's `kind` to anyone until `release` (a host's mute).
+
+        The server enforces it whatever the participant's client does; a participant still
+        connecting starts held.
+        """
+        self._held.setdefault(participant_id, set()).add(kind)
+        publication = self._publication(participant_id, kind)
+        if publication is not None:
+            publication.forwarder.hold()
+
+    def release(self, participant_id: str, kind: str) -> None:
+        """Forward this participant's `kind` again (they turned it back on themselves)."""
+        self._held.get(participant_id, set()).discard(kind)
+        publication = self._publication(participant_id, kind)
+        if publication is not None:
+            publication.forwarder.release()
+
+    def is_held(self, participant_id: str, kind: str) -> bool:
+        return kind in self._held.get(participant_id, ())
+
+    def _publication(self, participant_id: str, kind: str) -> _Publication | None:
+        participant = self._participants.get(participant_id)
+        return participant.publications.get(kind) if participant is not None else None
+
     async def remove_participant(self, participant_id: str) -> None:
         """Stop forwarding from and to this participant and close its connection."""
+        self._held.pop(participant_id, None)
         participant = self._participants.pop(participant_id, None)
         if participant is None:
             return
@@ -233,6 +262,7 @@ class Conference:
             frames_received=sum(p.forwarder.frames_received for p in publications),
             frames_forwarded=sum(s.track.frames_forwarded for s in slots),
             frames_dropped=sum(s.track.frames_dropped for s in slots),
+            frames_held=sum(p.forwarder.frames_held for p in publications),
             frames_lost=sum(p.tap.frames_lost for p in publications),
             keyframe_requests=sum(p.keyframes.requested for p in publications),
             plis_sent=sum(p.keyframes.sent for p in publications),
@@ -249,6 +279,8 @@ class Conference:
             return
         kind = track.kind
         forwarder = TrackForwarder(kind)
+        if self.is_held(participant.id, kind):
+            forwarder.hold()
 
         async def send_pli() -> None:
             await tap.send_pli()

@@ -41,6 +41,11 @@ class SubscriberTrack(MediaStreamTrack):
         self.frames_dropped = 0
         self.overflows = 0
 
+    @property
+    def queued(self) -> int:
+        """Frames waiting for this subscriber's sender."""
+        return len(self._queue)
+
     def follow(self, source: "TrackForwarder | None") -> None:
         """Switch to another published track (None: go quiet)."""
         self._queue.clear()
@@ -69,6 +74,12 @@ class SubscriberTrack(MediaStreamTrack):
         self._queue.append(packet)
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
+
+    def await_keyframe(self) -> None:
+        """Forward nothing until the next keyframe (the frames before it were not sent)."""
+        if self.kind == "video":
+            self._queue.clear()
+            self.is_awaiting_keyframe = True
 
     def request_keyframe(self) -> None:
         """The subscriber lost a picture (PLI/FIR): pass it on to the publisher."""
@@ -117,6 +128,8 @@ class TrackForwarder:
         self._first_timestamp: int | None = None
         self.frames_received = 0
         self.keyframes_received = 0
+        self.frames_held = 0
+        self.is_held = False
         self._is_closed = False
 
     @property
@@ -150,11 +163,27 @@ class TrackForwarder:
         if self.kind == "video" and self._request_keyframe is not None and not self._is_closed:
             self._request_keyframe()
 
+    def hold(self) -> None:
+        """Stop forwarding (a host muted this track): frames are dropped until `release`."""
+        self.is_held = True
+
+    def release(self) -> None:
+        """Forward again; video subscribers restart from a keyframe, asked for now."""
+        if not self.is_held:
+            return
+        self.is_held = False
+        for track in self._subscribers:
+            track.await_keyframe()
+        self.request_keyframe()
+
     def push(self, frame: EncodedFrame) -> None:
         """Hand one encoded frame from the publisher to every subscriber."""
         if self._is_closed:
             return
         self.frames_received += 1
+        if self.is_held:
+            self.frames_held += 1
+            return
         self.keyframes_received += frame.is_keyframe
         if self._first_timestamp is None:
             self._first_timestamp = frame.timestamp

@@ -142,6 +142,24 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
         await asyncio.sleep(0.25)
     assert talking in speakers and muted not in speakers, speakers
 
+    # The mentor stops Mentee 2's video; only Mentee 2 can turn it on again, and then everyone
+    # decodes it again (the server resumes forwarding from a fresh keyframe).
+    camera_button = mentees[1][1].locator("#camera-button")
+    await mentor.get_by_role("button", name="Stop Mentee 2's video").click()
+    await expect(camera_button).to_have_attribute("aria-pressed", "false")
+    await expect(mentor.locator("#people li", has_text="Mentee 2")).to_contain_text("camera off")
+    await camera_button.click()
+    await expect(camera_button).to_have_attribute("aria-pressed", "true")
+    await expect(mentor.locator("#people li", has_text="Mentee 2")).not_to_contain_text("camera")
+    before = (await mentor.evaluate("() => window.tandemOfficeHours.stats()"))[talking]
+    deadline = time.monotonic() + MEDIA_DEADLINE
+    while True:
+        now = (await mentor.evaluate("() => window.tandemOfficeHours.stats()"))[talking]
+        if now["framesDecoded"] > before["framesDecoded"] + 10:
+            break
+        assert time.monotonic() < deadline, (before, now)
+        await asyncio.sleep(0.5)
+
     assert not errors, errors
     for context in [mentor_ctx] + [ctx for ctx, _ in mentees]:
         await context.close()

@@ -236,3 +236,34 @@ async def test_a_packet_lost_for_good_costs_one_keyframe(
     await clients["ada"].wait_for("video", clients["ada"].frames("video") + 15)
     after = conference.stats()
     assert after.plis_sent > before.plis_sent  # the loss asked the publisher for a keyframe
+
+
+async def test_a_held_participant_reaches_nobody_until_released(
+    room: tuple[Conference, Clients],
+) -> None:
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    conference.hold("ada", "audio")  # a hold may come before the participant's connection
+    await join(conference, clients, Client("ada", publishes=True))
+    await join(conference, clients, Client("bob"))
+    bob = clients["bob"]
+    await bob.wait_for("video", 10)
+    await wait_until(lambda: conference.stats().frames_held > 0)  # ada's audio, from the start
+
+    conference.hold("mentor", "video")
+    conference.hold("ada", "video")
+    await asyncio.sleep(0.3)  # frames already on the way still arrive
+    frozen = bob.frames("video")
+    await asyncio.sleep(1.0)
+    assert bob.frames("video") == frozen
+    mentor_video = conference._participants["mentor"].publications["video"].forwarder
+    assert mentor_video.frames_held >= 25 and conference.is_held("mentor", "video")
+
+    for name in ("mentor", "ada"):
+        conference.release(name, "video")
+    conference.release("ada", "audio")
+    await bob.wait_for("video", bob.frames("video") + 30, limit=5)
+    assert not conference.is_held("mentor", "video") and not conference.is_held("ada", "audio")
+    held = conference.stats().frames_held
+    await asyncio.sleep(0.5)
+    assert conference.stats().frames_held == held

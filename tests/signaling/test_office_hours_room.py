@@ -46,6 +46,7 @@ class Participant:
         self.pc = new_peer_connection()
         self.pc.on("track", self._on_track)
         self.frames: dict[str, int] = defaultdict(int)  # publisher peer id -> video frames
+        self.audio_frames: dict[str, int] = defaultdict(int)  # publisher peer id -> audio frames
         self.mid_owner: dict[str, str] = {}
         self.inbox: dict[str, asyncio.Queue[dict[str, Any]]] = defaultdict(asyncio.Queue)
         self.close_code: int | None = None
@@ -117,16 +118,15 @@ class Participant:
         await self.send({"type": "sfu-answer", "sdp": self.pc.localDescription.sdp})
 
     def _on_track(self, track: MediaStreamTrack) -> None:
-        if track.kind != "video":
-            return
         mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
         self._tasks.append(asyncio.create_task(self._count(track, str(mid))))
 
     async def _count(self, track: MediaStreamTrack, mid: str) -> None:
+        counts = self.frames if track.kind == "video" else self.audio_frames
         with contextlib.suppress(MediaStreamError):
             while True:
-                await track.recv()
-                self.frames[self.mid_owner.get(mid, "?")] += 1
+                await track.recv()  # decoded
+                counts[self.mid_owner.get(mid, "?")] += 1
 
     async def leave(self) -> None:
         if self.ws is not None:
@@ -334,6 +334,50 @@ async def test_only_the_host_moderates_and_the_targets_are_told(
     assert (await ada.next("spotlight"))["peer_id"] == bob.peer_id
     await bob.leave()
     assert (await ada.next("spotlight"))["peer_id"] is None
+
+
+async def test_the_server_holds_what_the_host_turned_off_until_the_attendee_turns_it_on(
+    client: Client, make_client: MakeClient, people: Any
+) -> None:
+    cast = await office_hours(client, make_client, attendees=2, admission="open")
+    host = people(cast.host)
+    await host.joined(cast.session_id)
+    ada = people(cast.attendees[0])
+    # Bob's client ignores the host: it keeps sending. The server must stop forwarding anyway.
+    bob = people(cast.attendees[1], publishes=True)
+    await ada.joined(cast.session_id)
+    await bob.joined(cast.session_id)
+
+    async def flowing(counts: dict[str, int]) -> bool:
+        before = counts[bob.peer_id]
+        await asyncio.sleep(0.6)
+        return counts[bob.peer_id] > before + 5
+
+    async def stops(counts: dict[str, int]) -> None:
+        await asyncio.sleep(0.3)  # what was already on its way
+        assert not await flowing(counts)
+
+    await wait_until(lambda: ada.frames[bob.peer_id] > 5 and ada.audio_frames[bob.peer_id] > 5)
+    await host.send({"type": "stop-camera", "peer_id": bob.peer_id})
+    await bob.next("camera-stopped-by-host")
+    off = {"type": "media", "from": bob.peer_id, "mic": True, "camera": False, "screen": False}
+    assert await ada.next("media") == off
+    await stops(ada.frames)
+    assert await flowing(ada.audio_frames)
+
+    await host.send({"type": "mute", "peer_id": bob.peer_id})
+    await bob.next("muted-by-host")
+    assert (await ada.next("media"))["mic"] is False
+    await stops(ada.audio_frames)
+
+    # Only Bob turns them back on, one at a time.
+    await bob.send({"type": "media", "mic": True, "camera": False, "screen": False})
+    await ada.next("media")
+    assert await flowing(ada.audio_frames) and not await flowing(ada.frames)
+    await bob.send({"type": "media", "mic": True, "camera": True, "screen": False})
+    await ada.next("media")
+    await wait_until(lambda: ada.frames[bob.peer_id] > 0)
+    assert await flowing(ada.frames)
 
 
 async def test_an_unusable_answer_closes_the_connection_to_start_afresh(

@@ -59,11 +59,13 @@ const view = {
     call?.announceMedia();
     view.setStatus("open", "The host muted you. You can unmute yourself when you want to speak.");
   },
+  // The server has already stopped forwarding our video (camera and screen share alike).
   async onCameraStoppedByHost() {
     media.cameraOff();
-    if (!media.screenTrack) await call?.replaceTrack("video", null);
-    else call?.announceMedia();
-    view.setStatus("open", "The host turned your camera off. You can turn it back on.");
+    media.screenOff();
+    $("preview-off").hidden = false;
+    await call?.replaceTrack("video", null);
+    view.setStatus("open", "The host turned your video off. You can turn it back on.");
   },
   addChat(message, isMine) {
     addChatLine($("chat-log"), message, isMine);

@@ -35,7 +35,7 @@ function hostControls(call, person) {
   if (handPosition(call, peerId)) controls.append(actionButton(`Lower ${name}'s hand`, "hand-lower", peerId, "Lower hand"));
   controls.append(
     actionButton(`Mute ${name}`, "mute", peerId, "Mute"),
-    actionButton(`Stop ${name}'s camera`, "stop-camera", peerId, "Stop camera"),
+    actionButton(`Stop ${name}'s video`, "stop-camera", peerId, "Stop video"),
     call.spotlight === peerId
       ? actionButton(`Stop spotlighting ${name}`, "spotlight-off", peerId, "Unspotlight")
       : actionButton(`Spotlight ${name}`, "spotlight", peerId, "Spotlight"),
