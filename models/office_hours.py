@@ -59,6 +59,34 @@ class OfficeHoursRegistration(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OfficeHoursRemoval(Base):
+    """An attendee the host removed from one occurrence: refused until it ends, restarts or not."""
+
+    __tablename__ = "office_hours_removals"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+async def removed_user_ids(db: AsyncSession, session_id: int) -> set[int]:
+    """Who the host removed from this occurrence."""
+    result = await db.execute(
+        select(OfficeHoursRemoval.user_id).where(OfficeHoursRemoval.session_id == session_id)
+    )
+    return set(result.scalars())
+
+
+async def record_removal(db: AsyncSession, session_id: int, user_id: int) -> None:
+    """Remember a removal (a second one for the same person is a no-op)."""
+    if await db.get(OfficeHoursRemoval, (session_id, user_id)) is None:
+        db.add(OfficeHoursRemoval(session_id=session_id, user_id=user_id))
+
+
 def occurrence_starts(first: datetime, zone: str, weekly_until: date | None) -> list[datetime]:
     """Start times of every occurrence: the same local time each week, up to `weekly_until`."""
     tz = ZoneInfo(zone)

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiortc import RTCIceServer
 
-from models.office_hours import OfficeHours
+from models.office_hours import OfficeHours, record_removal, removed_user_ids
 from models.sessions import MentoringSession, SessionKind
 from server import keys
+from server.db import unit_of_work
 from server.settings import Settings
 from signaling.office_hours.occurrence import Occurrence
 from signaling.office_hours.rooms import OfficeHoursRooms
@@ -29,11 +30,14 @@ def _server_ice_servers(settings: Settings) -> list[RTCIceServer]:
     return servers
 
 
-def setup_office_hours(app: web.Application) -> OfficeHoursRooms:
-    """Office-hours rooms on the app's room registry (call after `setup_signaling`)."""
+class DatabaseOccurrences:
+    """Occurrences as the database has them (the OccurrenceStore of a running app)."""
 
-    async def load(session_id: int) -> Occurrence | None:
-        async with app[keys.DB]() as db:  # read only
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    async def load(self, session_id: int) -> Occurrence | None:
+        async with self._app[keys.DB]() as db:  # read only
             session = await db.get(MentoringSession, session_id)
             if session is None or session.kind != SessionKind.OFFICE_HOURS:
                 return None
@@ -46,11 +50,18 @@ def setup_office_hours(app: web.Application) -> OfficeHoursRooms:
                 capacity=series.capacity,
                 admission=series.admission,
                 ends_at=session.ends_at,
+                removed=await removed_user_ids(db, session_id),
             )
 
-    rooms = OfficeHoursRooms(
-        app[keys.ROOMS], load, SfuBridge(_server_ice_servers(app[keys.SETTINGS]))
-    )
+    async def record_removal(self, session_id: int, user_id: int) -> None:
+        async with unit_of_work(self._app) as db:
+            await record_removal(db, session_id, user_id)
+
+
+def setup_office_hours(app: web.Application) -> OfficeHoursRooms:
+    """Office-hours rooms on the app's room registry (call after `setup_signaling`)."""
+    sfu = SfuBridge(_server_ice_servers(app[keys.SETTINGS]))
+    rooms = OfficeHoursRooms(app[keys.ROOMS], DatabaseOccurrences(app), sfu)
     rooms.attach()
     app[keys.OFFICE_HOURS_ROOMS] = rooms
 

@@ -113,8 +113,11 @@ async def spotlight(occurrence: Occurrence, room: Room, host: Peer, msg: Spotlig
     room.broadcast({"type": "spotlight", "peer_id": msg.peer_id})
 
 
-def remover(leave: Leave) -> Callable[[Occurrence, Room, Peer, Remove], Awaitable[None]]:
-    """The `remove` handler, leaving the room through `leave` so others see reason `removed`."""
+def remover(
+    leave: Leave, remember: Callable[[int, int], Awaitable[None]]
+) -> Callable[[Occurrence, Room, Peer, Remove], Awaitable[None]]:
+    """The `remove` handler, leaving the room through `leave` so others see reason `removed`;
+    `remember(session_id, user_id)` stores the removal so that a restart keeps them out."""
 
     async def remove(occurrence: Occurrence, room: Room, host: Peer, msg: Remove) -> None:
         target = _target(room, msg.peer_id)
@@ -128,6 +131,7 @@ def remover(leave: Leave) -> Callable[[Occurrence, Room, Peer, Remove], Awaitabl
         )
         occurrence.removed.add(target.user_id)
         occurrence.admitted.discard(target.user_id)
+        await remember(occurrence.session_id, target.user_id)
         target.send({"type": "removed"})
         target.close(OfficeHoursCloseCode.REMOVED, "removed by the host")
         await leave(room, target, "removed")

@@ -2,6 +2,7 @@
 
 It outlives the room's connections: who was admitted (reconnects walk straight back in) and who
 was removed (refused for the rest of the occurrence) stay until the occurrence has ended.
+Removals are also stored (`OccurrenceStore.record_removal`) and loaded back after a restart.
 """
 
 from __future__ import annotations

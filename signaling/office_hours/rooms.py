@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -26,8 +26,6 @@ from signaling.rooms import Refused, Room, RoomRegistry, announce_media
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
-LoadOccurrence = Callable[[int], Awaitable[Occurrence | None]]
-"""The occurrence behind a session id, or None if the session is not office hours."""
 OfficeHoursHandler = Callable[[Occurrence, Room, Peer, M], Awaitable[None]]
 
 OTHER_ROOMS_REMEMBERED = 10_000
@@ -46,14 +44,24 @@ OFFICE_HOURS_SERVER_MESSAGES = (
 )
 
 
+class OccurrenceStore(Protocol):
+    """What outlives the process: each occurrence's settings and who was removed from it."""
+
+    async def load(self, session_id: int) -> Occurrence | None:
+        """The occurrence behind a session id, or None if the session is not office hours."""
+
+    async def record_removal(self, session_id: int, user_id: int) -> None:
+        """Remember that the host removed this user from this occurrence."""
+
+
 class OfficeHoursRooms:
     """The live occurrences of one app instance and everything they add to their rooms."""
 
-    def __init__(self, registry: RoomRegistry, load: LoadOccurrence, sfu: SfuBridge) -> None:
+    def __init__(self, registry: RoomRegistry, store: OccurrenceStore, sfu: SfuBridge) -> None:
         self.registry = registry
         self.sfu = sfu
         self.occurrences: dict[int, Occurrence] = {}
-        self._load = load
+        self._store = store
         # Sessions known not to be office hours (a kind never changes): no query on their joins.
         self._other_rooms: set[int] = set()
 
@@ -75,7 +83,10 @@ class OfficeHoursRooms:
         self._route("stop-camera", moderation.StopCamera, stop_camera, is_for_host=True)
         registry.register_handler("media", m.Media, self._media, replace=True)
         self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
-        remove = moderation.remover(lambda room, peer, why: registry.leave(room, peer, reason=why))
+        remove = moderation.remover(
+            lambda room, peer, why: registry.leave(room, peer, reason=why),
+            self._store.record_removal,
+        )
         self._route("remove", moderation.Remove, remove, is_for_host=True)
 
     def _route(
@@ -140,7 +151,7 @@ class OfficeHoursRooms:
         if occurrence is not None or session_id in self._other_rooms:
             return occurrence
         self._forget_ended()
-        loaded = await self._load(session_id)
+        loaded = await self._store.load(session_id)
         if loaded is None:
             if len(self._other_rooms) >= OTHER_ROOMS_REMEMBERED:
                 self._other_rooms.clear()

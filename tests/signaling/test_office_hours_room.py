@@ -23,12 +23,13 @@ from sqlalchemy import update
 
 from models.office_hours import OfficeHours
 from server import keys
+from server.app import create_app
 from signaling.office_hours import OfficeHoursRooms
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.rooms import OFFICE_HOURS_SERVER_MESSAGES
 from signaling.office_hours.sfu_bridge import SfuBridge
 from signaling.rooms import RoomRegistry
-from tests.conftest import JSON, Client, MakeClient, signup
+from tests.conftest import JSON, Client, ClientFactory, MakeClient, signup
 from tests.sfu.peers import MovingVideoTrack, new_peer_connection, wait_until
 from tests.signaling.conftest import schedule
 
@@ -256,8 +257,8 @@ async def test_capacity_counts_attendees_but_not_the_host(
     await people(cast.attendees[0], answers=False).joined(cast.session_id)
 
 
-async def test_a_removed_attendee_is_refused_on_rejoin(
-    client: Client, make_client: MakeClient, people: Any
+async def test_a_removed_attendee_is_refused_on_rejoin_even_after_a_restart(
+    client: Client, make_client: MakeClient, people: Any, aiohttp_client: ClientFactory
 ) -> None:
     cast = await office_hours(client, make_client, attendees=1, admission="open")
     host = people(cast.host, answers=False)
@@ -276,6 +277,15 @@ async def test_a_removed_attendee_is_refused_on_rejoin(
     back = people(cast.attendees[0], answers=False)
     await back.enter(cast.session_id)
     assert await back.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
+
+    # The server restarts on the same database: the removal still holds, for this occurrence.
+    await client.server.close()
+    restarted = await aiohttp_client(create_app(client.app[keys.SETTINGS]))
+    login = {"email": "a0@example.org", "password": "correct horse battery"}
+    assert (await restarted.post("/api/v1/auth/login", json=login)).status == 200
+    again = people(restarted, answers=False)
+    await again.enter(cast.session_id)
+    assert await again.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
 
 
 async def test_raised_hands_keep_their_order(
@@ -405,12 +415,17 @@ async def test_office_hours_messages_are_refused_in_other_rooms(
     assert await mentor.error_for({"type": "sfu-answer", "sdp": "v=0"}) == "no_offer"
 
 
-def test_every_office_hours_message_type_is_documented() -> None:
-    async def load(session_id: int) -> None:
+class NoOccurrences:
+    async def load(self, session_id: int) -> None:
         return None
 
+    async def record_removal(self, session_id: int, user_id: int) -> None:
+        raise AssertionError("nobody is removed here")
+
+
+def test_every_office_hours_message_type_is_documented() -> None:
     registry = RoomRegistry()
-    OfficeHoursRooms(registry, load, SfuBridge()).attach()
+    OfficeHoursRooms(registry, NoOccurrences(), SfuBridge()).attach()
     types = set(registry.message_types) | set(OFFICE_HOURS_SERVER_MESSAGES)
     doc = DOC.read_text()
     missing = sorted(t for t in types if f"| `{t}`" not in doc)
