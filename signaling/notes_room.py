@@ -185,7 +185,7 @@ class NotesChannel:
             {"type": "notes-typing", "doc": msg.doc, "user_id": peer.user_id, "name": peer.name},
         )
 
-    async def _release(self, room: Room, peer: Peer) -> None:
+    async def _release(self, room: Room, peer: Peer, reason: str) -> None:
         for session_id, doc in self._opened.pop(peer.peer_id, set()):
             try:
                 await self.hub.leave(session_id, doc)

@@ -25,6 +25,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 MessageHandler = Callable[["Room", Peer, Any], Awaitable[None]]
 RoomListener = Callable[["Room", Peer], Awaitable[None]]
+LeaveListener = Callable[["Room", Peer, str], Awaitable[None]]
+"""Called with the room, the peer and why it left ("left", "dropped", "replaced", ...)."""
 
 
 class Refused(Exception):
@@ -89,7 +91,7 @@ class RoomRegistry:
         self.rooms: dict[int, Room] = {}
         self._routes: dict[str, Route] = {}
         self._on_join: list[RoomListener] = []
-        self._on_leave: list[RoomListener] = []
+        self._on_leave: list[LeaveListener] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self.gate: Gate | None = None
         if is_call:
@@ -136,8 +138,9 @@ class RoomRegistry:
         """Call `listener(room, peer)` after a peer has joined (and been announced)."""
         self._on_join.append(listener)
 
-    def on_leave(self, listener: RoomListener) -> None:
-        """Call `listener(room, peer)` after a peer has left (and its leaving been announced)."""
+    def on_leave(self, listener: LeaveListener) -> None:
+        """Call `listener(room, peer, reason)` after a peer has left (and its leaving been
+        announced)."""
         self._on_leave.append(listener)
 
     @property
@@ -204,7 +207,7 @@ class RoomRegistry:
             len(room.peers),
         )
         for listener in self._on_leave:
-            await listener(room, peer)
+            await listener(room, peer, reason)
         if not room.peers and self.rooms.get(room.session_id) is room:
             del self.rooms[room.session_id]
         return True

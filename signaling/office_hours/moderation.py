@@ -65,20 +65,15 @@ def _target(room: Room, peer_id: str) -> Peer:
 
 async def hand(occurrence: Occurrence, room: Room, peer: Peer, msg: Hand) -> None:
     """Raise or lower one's own hand; the queue keeps the order hands went up."""
-    if msg.raised == (peer.peer_id in occurrence.hands):
-        return
-    if msg.raised:
-        occurrence.hands[peer.peer_id] = None
-    else:
-        del occurrence.hands[peer.peer_id]
-    room.broadcast(occurrence.hands_message())
+    hands = occurrence.hands
+    if hands.raise_hand(peer.user_id) if msg.raised else hands.lower(peer.user_id):
+        room.broadcast(occurrence.hands_message(room))
 
 
 async def lower_hand(occurrence: Occurrence, room: Room, host: Peer, msg: HandLower) -> None:
     """The host lowers someone's hand (after answering them, say)."""
-    if msg.peer_id in occurrence.hands:
-        del occurrence.hands[msg.peer_id]
-        room.broadcast(occurrence.hands_message())
+    if occurrence.hands.lower(_target(room, msg.peer_id).user_id):
+        room.broadcast(occurrence.hands_message(room))
 
 
 _SWITCHED_OFF = {
@@ -139,11 +134,15 @@ def remover(
     return remove
 
 
-def forget(occurrence: Occurrence, room: Room, peer: Peer) -> None:
-    """A peer left: its raised hand and spotlight go with it."""
-    if peer.peer_id in occurrence.hands:
-        del occurrence.hands[peer.peer_id]
-        room.broadcast(occurrence.hands_message())
+def forget(occurrence: Occurrence, room: Room, peer: Peer, reason: str) -> None:
+    """A peer left: its spotlight goes with it, and its raised hand too unless its connection
+    dropped or was replaced (then the hand waits a while for the user to come back)."""
+    if peer.user_id in occurrence.hands:
+        if reason in ("dropped", "replaced"):
+            occurrence.hands.step_away(peer.user_id)
+        else:
+            occurrence.hands.lower(peer.user_id)
+        room.broadcast(occurrence.hands_message(room))  # without them, for now or for good
     if occurrence.spotlight == peer.peer_id:
         occurrence.spotlight = None
         room.broadcast({"type": "spotlight", "peer_id": None})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from models.office_hours import Admission
+from signaling.office_hours.hands import HandQueue
 from signaling.office_hours.lobby import Lobby
 from signaling.peer import Peer
 from signaling.rooms import Room
@@ -30,7 +31,7 @@ class Occurrence:
     removed: set[int] = field(default_factory=set)  # user ids refused until the end
     # Connections let through the gate but not yet in the room: they count towards capacity.
     arriving: dict[str, int] = field(default_factory=dict)  # peer id -> user id
-    hands: dict[str, None] = field(default_factory=dict)  # peer ids in the order raised
+    hands: HandQueue = field(default_factory=HandQueue)
     spotlight: str | None = None
 
     def is_host(self, peer: Peer) -> bool:
@@ -55,5 +56,5 @@ class Occurrence:
             return True
         return len(self.attendees(room, besides_user=user_id)) < self.capacity
 
-    def hands_message(self) -> dict[str, object]:
-        return {"type": "hands", "queue": list(self.hands)}
+    def hands_message(self, room: Room | None) -> dict[str, object]:
+        return {"type": "hands", "queue": self.hands.queue(room)}

@@ -197,20 +197,22 @@ class OfficeHoursRooms:
                 "is_host": occurrence.is_host(peer),
                 "capacity": occurrence.capacity,
                 "admission": occurrence.admission.value,
-                "hands": list(occurrence.hands),
+                "hands": occurrence.hands_message(room)["queue"],
                 "spotlight": occurrence.spotlight,
             }
         )
         if occurrence.is_host(peer):
             occurrence.lobby.tell_host_presence(peer)
+        if occurrence.hands.come_back(peer.user_id):  # back after a dropped connection
+            room.broadcast(occurrence.hands_message(room), exclude=peer)
         self.sfu.join(room, peer)
 
-    async def _left(self, room: Room, peer: Peer) -> None:
+    async def _left(self, room: Room, peer: Peer, reason: str) -> None:
         occurrence = self.occurrences.get(room.session_id)
         if occurrence is None:
             return
         occurrence.arriving.pop(peer.peer_id, None)
-        moderation.forget(occurrence, room, peer)
+        moderation.forget(occurrence, room, peer, reason)
         if occurrence.is_host(peer) and room.peer_of_user(peer.user_id) is None:
             occurrence.lobby.tell_host_presence(None)
         await self.sfu.leave(room, peer)

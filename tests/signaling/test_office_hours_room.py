@@ -311,9 +311,24 @@ async def test_raised_hands_keep_their_order(
     lower_ada = {"type": "hand-lower", "peer_id": ada.peer_id}
     assert await bob.error_for(lower_ada) == "not_host"
     assert await queue_after(host, lower_ada) == [bob.peer_id]
-    # A leaver's hand goes down.
-    await bob.leave()
-    assert (await host.next("hands"))["queue"] == []
+    assert await queue_after(ada, {"type": "hand", "raised": True}) == [bob.peer_id, ada.peer_id]
+
+    # Bob's connection breaks: his hand waits for him and he is back in his place.
+    assert bob.ws is not None and bob.ws._response.connection is not None
+    bob.ws._response.connection.transport.abort()
+    assert (await host.next("peer-left"))["reason"] == "dropped"
+    assert (await host.next("hands"))["queue"] == [ada.peer_id]
+    back = people(cast.attendees[1], answers=False)
+    welcome = await back.joined(cast.session_id)
+    assert (await back.next("office-hours"))["hands"] == [welcome["peer_id"], ada.peer_id]
+    assert (await host.next("hands"))["queue"] == [welcome["peer_id"], ada.peer_id]
+
+    # Someone who says goodbye lowers their hand for good.
+    await back.leave()
+    assert (await host.next("hands"))["queue"] == [ada.peer_id]
+    again = people(cast.attendees[1], answers=False)
+    assert (await again.joined(cast.session_id))["peer_id"]
+    assert (await again.next("office-hours"))["hands"] == [ada.peer_id]
 
 
 async def test_only_the_host_moderates_and_the_targets_are_told(
