@@ -6,9 +6,9 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.sessions import MentoringSession, get_session_for
-from server.api.routing import int_param
 from server.auth import require_user
 from server.errors import not_found
+from server.params import int_param
 
 
 async def participant_session(db: AsyncSession, request: web.Request) -> MentoringSession:

@@ -6,8 +6,7 @@ from aiohttp import web
 
 from models.users import get_profile, get_user
 from server import keys
-from server.api.representations import own_user, public_user
-from server.api.routing import ApiRoutes, int_param
+from server.api.routing import ApiRoutes
 from server.auth import (
     SESSION_COOKIE,
     client_address,
@@ -18,6 +17,8 @@ from server.auth import (
 )
 from server.db import unit_of_work
 from server.errors import not_found, read_json
+from server.params import int_param
+from server.representations import own_user, public_user
 from server.schemas import LoginIn, PasswordChangeIn, ProfileIn, SignupIn
 from server.services import accounts
 

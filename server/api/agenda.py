@@ -15,10 +15,11 @@ from models.agenda import (
 )
 from models.sessions import get_session_for
 from server.api.access import participant_session
-from server.api.routing import ApiRoutes, int_param
+from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
 from server.errors import not_found, read_json
+from server.params import int_param
 from server.schemas import (
     ActionItemIn,
     ActionItemPatch,

@@ -11,11 +11,12 @@ from models.meetups import Meetup, get_meetup_for, meetups_of
 from models.places import ATTRIBUTION
 from models.users import users_by_ids
 from server import keys
-from server.api.routing import ApiRoutes, int_param
+from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.calendar import meetup_ics
 from server.db import unit_of_work
 from server.errors import ApiError, not_found, read_json
+from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
 from server.services.meetups import Suggestion

@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.mentorships import mentorships_of
-from server.api.representations import mentorship_json
-from server.api.routing import ApiRoutes, int_param
+from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
 from server.errors import read_json
+from server.params import int_param
+from server.representations import mentorship_json
 from server.schemas import MentorshipIn
 from server.services import mentorships
 

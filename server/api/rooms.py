@@ -6,10 +6,11 @@ from aiohttp import web
 
 from models.base import utcnow
 from server import keys
-from server.api.routing import ApiRoutes, int_param
+from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
 from server.errors import ApiError
+from server.params import int_param
 from server.services.rooms import RoomRefused, admit, join_ticket
 
 routes = ApiRoutes("rooms")

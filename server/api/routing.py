@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from pydantic import BaseModel
 
-from server.errors import not_found
-
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 PREFIX = "/api/v1"
@@ -60,11 +58,3 @@ class ApiRoutes:
         """Add every route to the app's router."""
         for op in self.operations:
             app.router.add_route(op.method, op.path, op.handler)
-
-
-def int_param(request: web.Request, name: str) -> int:
-    """A numeric path parameter; anything else is simply not found."""
-    raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 12:
-        raise not_found()
-    return int(raw)

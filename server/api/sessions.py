@@ -7,11 +7,11 @@ from aiohttp import web
 from models.base import utcnow
 from models.sessions import sessions_of
 from server.api.access import participant_session
-from server.api.representations import session_json
 from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
 from server.errors import read_json
+from server.representations import session_json
 from server.schemas import SessionIn
 from server.services.sessions import create_session
 

@@ -12,10 +12,10 @@ from models.places import ATTRIBUTION
 from models.sessions import sessions_of
 from models.users import get_profile, get_user, users_by_ids
 from server import keys
-from server.api.routing import int_param
 from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import not_found
+from server.params import int_param
 from server.services.meetups import suggestions_for
 from web.rendering import page_user, render
 

@@ -9,9 +9,9 @@ from models.agenda import action_items_of_session, agenda_of
 from models.notes_doc import SHARED_DOC
 from models.sessions import get_session_for
 from models.users import users_by_ids
-from server.api.routing import int_param
 from server.db import unit_of_work
 from server.errors import not_found
+from server.params import int_param
 from web.rendering import page_user, render
 
 

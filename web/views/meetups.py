@@ -10,9 +10,9 @@ from models.meetups import get_meetup_for
 from models.places import ATTRIBUTION
 from models.users import get_profile, users_by_ids
 from server import keys
-from server.api.routing import int_param
 from server.db import unit_of_work
 from server.errors import not_found, validate
+from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
 from web.forms import read_form

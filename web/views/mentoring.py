@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from models.users import get_profile, mentors_directory
-from server.api.routing import int_param
 from server.db import unit_of_work
 from server.errors import validate
+from server.params import int_param
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
 from server.services.sessions import create_session

@@ -7,10 +7,10 @@ from aiohttp import web
 from models.base import utcnow
 from models.office_hours import upcoming_office_hours
 from models.users import get_profile
-from server.api.office_hours import series_json
-from server.api.routing import int_param
 from server.db import unit_of_work
 from server.errors import validate
+from server.params import int_param
+from server.representations import series_json
 from server.schemas import OfficeHoursIn
 from server.services import office_hours as service
 from web.forms import read_form

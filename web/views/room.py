@@ -7,8 +7,8 @@ from aiohttp import web
 from models.base import utcnow
 from models.sessions import JOIN_EARLY, SessionKind, get_session_for
 from models.users import users_by_ids
-from server.api.routing import int_param
 from server.db import unit_of_work
+from server.params import int_param
 from server.services.rooms import RoomRefused, admit
 from web.rendering import page_user, render
 

@@ -7,9 +7,9 @@ from aiohttp import web
 from models.base import utcnow
 from models.sessions import JOIN_EARLY, get_session_for
 from models.users import get_profile, users_by_ids
-from server.api.routing import int_param
 from server.db import unit_of_work
 from server.errors import not_found
+from server.params import int_param
 from web.rendering import page_user, render
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from models.mentorships import Mentorship
+from models.office_hours import OfficeHours, registration_count, sessions_of_office_hours
 from models.sessions import MentoringSession
-from models.users import Profile, User
+from models.users import Profile, User, users_by_ids
+from server.services import office_hours as office_hours_service
 
 
 def public_profile(profile: Profile | None) -> dict[str, Any]:
@@ -75,3 +81,56 @@ def session_json(session: MentoringSession) -> dict[str, Any]:
         "url": f"/sessions/{session.id}",
         "room_url": f"/sessions/{session.id}/room",
     }
+
+
+def office_hours_json(
+    series: OfficeHours,
+    sessions: Sequence[MentoringSession],
+    *,
+    registered: int,
+    host_name: str | None = None,
+    is_registered: bool | None = None,
+) -> dict[str, Any]:
+    """A series with its occurrences."""
+    data: dict[str, Any] = {
+        "id": series.id,
+        "host_id": series.host_id,
+        "title": series.title,
+        "topic": series.topic,
+        "duration_minutes": series.duration_minutes,
+        "capacity": series.capacity,
+        "registered": registered,
+        "places_left": max(0, series.capacity - registered),
+        "admission": series.admission.value,
+        "timezone": series.timezone,
+        "weekly_until": series.weekly_until.isoformat() if series.weekly_until else None,
+        "session_ids": [s.id for s in sessions],
+        "sessions": [
+            {
+                "id": s.id,
+                "starts_at": s.starts_at.isoformat(),
+                "room_url": session_json(s)["room_url"],
+            }
+            for s in sessions
+        ],
+    }
+    if host_name is not None:
+        data["host_name"] = host_name
+    if is_registered is not None:
+        data["is_registered"] = is_registered
+    return data
+
+
+async def series_json(
+    db: AsyncSession, series: OfficeHours, user_id: int, now: datetime
+) -> dict[str, Any]:
+    """A series as the given user sees it, with the occurrences not yet ended."""
+    sessions = [s for s in await sessions_of_office_hours(db, series.id) if s.ends_at > now]
+    host = (await users_by_ids(db, [series.host_id])).get(series.host_id)
+    return office_hours_json(
+        series,
+        sessions,
+        registered=await registration_count(db, series.id),
+        host_name=host.name if host else None,
+        is_registered=series.id in await office_hours_service.registered_ids(db, user_id),
+    )
