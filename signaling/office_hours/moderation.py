@@ -76,9 +76,10 @@ async def lower_hand(occurrence: Occurrence, room: Room, host: Peer, msg: HandLo
         room.broadcast(occurrence.hands_message(room))
 
 
+# What the host turns off: the notice to the target, the tracks held, the devices announced off.
 _SWITCHED_OFF = {
-    "audio": ("muted-by-host", {"mic": False}),
-    "video": ("camera-stopped-by-host", {"camera": False, "screen": False}),
+    "audio": ("muted-by-host", ("audio",), {"mic": False}),
+    "video": ("camera-stopped-by-host", ("video", "screen"), {"camera": False, "screen": False}),
 }
 
 
@@ -86,13 +87,14 @@ def switcher(
     kind: Literal["audio", "video"], hold: Hold
 ) -> Callable[[Occurrence, Room, Peer, Mute | StopCamera], Awaitable[None]]:
     """The `mute` (audio) or `stop-camera` (video) handler: held by the server, then announced."""
-    notice, off = _SWITCHED_OFF[kind]
+    notice, tracks, off = _SWITCHED_OFF[kind]
 
     async def switch_off(
         occurrence: Occurrence, room: Room, host: Peer, msg: Mute | StopCamera
     ) -> None:
         target = _target(room, msg.peer_id)
-        hold(room, target, kind)
+        for track in tracks:
+            hold(room, target, track)
         target.media = target.media.model_copy(update=off)
         room.broadcast(media_message(target), exclude=target)
         target.send({"type": notice})

@@ -175,13 +175,15 @@ class OfficeHoursRooms:
         return room.peer_of_user(occurrence.host_id) if room is not None else None
 
     async def _media(self, room: Room, peer: Peer, msg: m.Media) -> None:
-        """Announce a peer's devices; one it turned on again is forwarded again if held."""
+        """Announce a peer's devices, start or stop forwarding its screen share, and forward
+        again what it turned back on after the host had turned it off."""
         await announce_media(room, peer, msg)
-        if room.session_id in self.occurrences:
-            if msg.mic:
-                self.sfu.release(room, peer, "audio")
-            if msg.camera or msg.screen:
-                self.sfu.release(room, peer, "video")
+        if room.session_id not in self.occurrences:
+            return
+        for track, is_on in (("audio", msg.mic), ("video", msg.camera), ("screen", msg.screen)):
+            if is_on:
+                self.sfu.release(room, peer, track)
+        self.sfu.set_screen_sharing(room, peer, msg.screen)
 
     # --- listeners ----------------------------------------------------------------------------
 
@@ -206,6 +208,8 @@ class OfficeHoursRooms:
         if occurrence.hands.come_back(peer.user_id):  # back after a dropped connection
             room.broadcast(occurrence.hands_message(room), exclude=peer)
         self.sfu.join(room, peer)
+        if peer.media.screen:  # back while sharing: the first offer has the screen's m-line
+            self.sfu.set_screen_sharing(room, peer, True)
 
     async def _left(self, room: Room, peer: Peer, reason: str) -> None:
         occurrence = self.occurrences.get(room.session_id)

@@ -81,17 +81,27 @@ class SfuBridge:
         self._members[peer.peer_id] = member
         self._spawn(self._connect(conference, member))
 
-    def hold(self, room: Room, peer: Peer, kind: str) -> None:
-        """Stop forwarding `peer`'s audio or video to the room (the host muted it)."""
+    def hold(self, room: Room, peer: Peer, track: str) -> None:
+        """Stop forwarding `peer`'s "audio", "video" or "screen" to the room (the host muted it)."""
         conference = self.conferences.get(room.session_id)
         if conference is not None:
-            conference.hold(peer.peer_id, kind)
+            conference.hold(peer.peer_id, track)
 
-    def release(self, room: Room, peer: Peer, kind: str) -> None:
-        """Forward `peer`'s audio or video again."""
+    def release(self, room: Room, peer: Peer, track: str) -> None:
+        """Forward `peer`'s "audio", "video" or "screen" again."""
         conference = self.conferences.get(room.session_id)
         if conference is not None:
-            conference.release(peer.peer_id, kind)
+            conference.release(peer.peer_id, track)
+
+    def set_screen_sharing(self, room: Room, peer: Peer, is_sharing: bool) -> None:
+        """Start or stop forwarding `peer`'s screen share, beside their camera."""
+        conference = self.conferences.get(room.session_id)
+        if conference is None:
+            return
+        if is_sharing:
+            conference.share_screen(peer.peer_id)
+        else:
+            conference.stop_screen(peer.peer_id)
 
     async def leave(self, room: Room, peer: Peer) -> None:
         """Disconnect `peer`; the last one out closes the conference."""

@@ -38,6 +38,9 @@ Negotiate = Callable[[str, RTCSessionDescription], Awaitable[RTCSessionDescripti
 """Send an offer to the participant with this id and return their answer."""
 
 KINDS = ("audio", "video")
+SCREEN = "screen"
+# What a participant can publish, and the kind of media each one is.
+MEDIA_KIND = {"audio": "audio", "video": "video", SCREEN: "video"}
 RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024  # rides out a busy event loop without dropping packets
 
 
@@ -47,7 +50,7 @@ class Subscription:
 
     mid: str | None  # None until the offer announcing it has been created
     publisher_id: str
-    kind: str
+    kind: str  # "audio", "video" (camera) or "screen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class _Publication:
     forwarder: TrackForwarder
     tap: ReceiverTap
     keyframes: KeyframeRequester
+    is_shared: bool = True  # a screen share that stopped keeps its m-line but reaches nobody
 
 
 @dataclass(eq=False)
@@ -77,14 +81,16 @@ class _Slot:
     transceiver: RTCRtpTransceiver
     track: SubscriberTrack
     publisher_id: str | None = None
+    name: str = ""  # which of the publisher's tracks: "audio", "video" or "screen"
 
 
 @dataclass(eq=False)
 class _Participant:
     id: str
     pc: RTCPeerConnection
-    publish_transceivers: dict[str, RTCRtpTransceiver]
-    publications: dict[str, _Publication] = field(default_factory=dict)
+    publish_transceivers: dict[str, RTCRtpTransceiver]  # by name: audio, video, screen
+    publications: dict[str, _Publication] = field(default_factory=dict)  # by name
+    is_sharing_screen: bool = False
     slots: list[_Slot] = field(default_factory=list)
     is_dirty: bool = False
     negotiation: "asyncio.Task[None] | None" = None
@@ -124,8 +130,9 @@ class Conference:
         self._keyframe_interval = keyframe_interval
         self._loss_timeout = loss_timeout
         self._participants: dict[str, _Participant] = {}
-        # Kinds the host muted, by participant; may name one still connecting.
+        # Tracks the host muted, by participant; may name one still connecting.
         self._held: dict[str, set[str]] = {}
+        self._sharing_on_arrival: set[str] = set()  # asked to share before they were connected
         self._tasks: set[asyncio.Task[None]] = set()
         self._is_closed = False
 
@@ -149,6 +156,10 @@ class Conference:
             self._prefer_codec(transceiver)
         participant = _Participant(participant_id, pc, publish)
         self._participants[participant_id] = participant
+        if participant_id in self._sharing_on_arrival:  # in the first offer already
+            self._sharing_on_arrival.discard(participant_id)
+            participant.is_sharing_screen = True
+            self._add_screen_transceiver(participant)
 
         def on_track(track: MediaStreamTrack) -> None:
             self._publish(participant, track)
@@ -161,9 +172,9 @@ class Conference:
         pc.on("track", on_track)
         pc.on("connectionstatechange", on_state)
         for other in self._participants.values():
-            for kind, publication in other.publications.items():
-                if other is not participant:
-                    self._subscribe(participant, other.id, kind, publication)
+            for name, publication in other.publications.items():
+                if other is not participant and publication.is_shared:
+                    self._subscribe(participant, other.id, name, publication)
         try:
             await self.renegotiate(participant_id)
         except BaseException:
@@ -172,14 +183,14 @@ class Conference:
         return pc
 
     def publish_mids(self, participant_id: str) -> dict[str, str | None]:
-        """The mids on which the participant sends its own audio and video."""
+        """The mids on which the participant sends its own audio, video and screen share."""
         participant = self._participants[participant_id]
-        return {kind: t.mid for kind, t in participant.publish_transceivers.items()}
+        return {name: t.mid for name, t in participant.publish_transceivers.items()}
 
     def subscriptions(self, participant_id: str) -> list[Subscription]:
         """Whose media each active m-line of this participant's connection carries."""
         return [
-            Subscription(slot.transceiver.mid, slot.publisher_id, slot.track.kind)
+            Subscription(slot.transceiver.mid, slot.publisher_id, slot.name)
             for slot in self._participants[participant_id].slots
             if slot.publisher_id is not None
         ]
@@ -193,6 +204,48 @@ class Conference:
             task = asyncio.get_running_loop().create_task(self._negotiation_loop(participant))
             participant.negotiation = task
         await asyncio.shield(task)
+
+    def share_screen(self, participant_id: str) -> None:
+        """Forward the participant's screen share to everyone, beside their camera.
+
+        The first share adds a publish m-line (`publish_mids()["screen"]`) and renegotiates the
+        participant; the track is forwarded once their answer starts it. Later shares reuse it.
+        Every other participant is renegotiated in the background. Idempotent.
+        """
+        participant = self._participants.get(participant_id)
+        if participant is None:
+            self._sharing_on_arrival.add(participant_id)
+            return
+        if participant.is_sharing_screen:
+            return
+        participant.is_sharing_screen = True
+        if SCREEN not in participant.publish_transceivers:
+            self._add_screen_transceiver(participant)
+            self._renegotiate_soon(participant)
+            return
+        publication = participant.publications.get(SCREEN)
+        if publication is not None:
+            self._share(participant, SCREEN, publication)
+
+    def _add_screen_transceiver(self, participant: _Participant) -> None:
+        transceiver = participant.pc.addTransceiver("video", direction="recvonly")
+        self._prefer_codec(transceiver)
+        participant.publish_transceivers[SCREEN] = transceiver
+
+    def stop_screen(self, participant_id: str) -> None:
+        """Stop forwarding the participant's screen share; its m-lines are freed. Idempotent."""
+        self._sharing_on_arrival.discard(participant_id)
+        participant = self._participants.get(participant_id)
+        if participant is None or not participant.is_sharing_screen:
+            return
+        participant.is_sharing_screen = False
+        publication = participant.publications.get(SCREEN)
+        if publication is None:
+            return
+        publication.is_shared = False
+        for other in self._participants.values():
+            if other is not participant and self._unsubscribe(other, participant_id, SCREEN):
+                self._renegotiate_soon(other)
 
     def hold(self, participant_id: str, kind: str) -> None:
         """Stop forwarding this participant's `kind` to anyone until `release` (a host's mute).
@@ -222,6 +275,7 @@ class Conference:
     async def remove_participant(self, participant_id: str) -> None:
         """Stop forwarding from and to this participant and close its connection."""
         self._held.pop(participant_id, None)
+        self._sharing_on_arrival.discard(participant_id)
         participant = self._participants.pop(participant_id, None)
         if participant is None:
             return
@@ -253,7 +307,10 @@ class Conference:
 
     def stats(self) -> SfuStats:
         publications = [
-            p for part in self._participants.values() for p in part.publications.values()
+            p
+            for part in self._participants.values()
+            for p in part.publications.values()
+            if p.is_shared
         ]
         slots = [slot for part in self._participants.values() for slot in part.slots]
         return SfuStats(
@@ -272,14 +329,16 @@ class Conference:
 
     def _publish(self, participant: _Participant, track: MediaStreamTrack) -> None:
         """The participant's answer started a track: tap it and forward it to everyone else."""
-        transceiver = next(
-            (t for t in participant.pc.getTransceivers() if t.receiver.track is track), None
+        name = next(
+            (n for n, t in participant.publish_transceivers.items() if t.receiver.track is track),
+            None,
         )
-        if transceiver is None or track.kind in participant.publications:
+        if name is None or name in participant.publications:
             return
+        transceiver = participant.publish_transceivers[name]
         kind = track.kind
         forwarder = TrackForwarder(kind)
-        if self.is_held(participant.id, kind):
+        if self.is_held(participant.id, name):
             forwarder.hold()
 
         async def send_pli() -> None:
@@ -298,18 +357,25 @@ class Conference:
             loss_timeout=self._loss_timeout,
         )
         forwarder.set_keyframe_requests(keyframes.request, keyframes.request_again)
-        publication = _Publication(forwarder, tap, keyframes)
-        participant.publications[kind] = publication
-        logger.info("participant %s: publishing %s", participant.id, kind)
+        publication = _Publication(forwarder, tap, keyframes, is_shared=False)
+        participant.publications[name] = publication
+        logger.info("participant %s: publishing %s", participant.id, name)
+        if name != SCREEN or participant.is_sharing_screen:
+            self._share(participant, name, publication)
+
+    def _share(self, participant: _Participant, name: str, publication: _Publication) -> None:
+        """Subscribe everyone else to a publication and renegotiate them."""
+        publication.is_shared = True
         for other in self._participants.values():
             if other is not participant:
-                self._subscribe(other, participant.id, kind, publication)
+                self._subscribe(other, participant.id, name, publication)
                 self._renegotiate_soon(other)
 
     def _subscribe(
-        self, subscriber: _Participant, publisher_id: str, kind: str, publication: _Publication
+        self, subscriber: _Participant, publisher_id: str, name: str, publication: _Publication
     ) -> None:
         """Point a free m-line of the subscriber's connection (or a new one) at a publication."""
+        kind = MEDIA_KIND[name]
         slot = next(
             (s for s in subscriber.slots if s.publisher_id is None and s.track.kind == kind), None
         )
@@ -321,15 +387,19 @@ class Conference:
             slot = _Slot(transceiver, track)
             subscriber.slots.append(slot)
         slot.publisher_id = publisher_id
+        slot.name = name
         slot.transceiver.direction = "sendonly"
-        label_sender(slot.transceiver.sender, publisher_id, f"{publisher_id}-{kind}")
+        label_sender(slot.transceiver.sender, publisher_id, f"{publisher_id}-{name}")
         publication.forwarder.attach(slot.track)
 
-    def _unsubscribe(self, subscriber: _Participant, publisher_id: str) -> bool:
-        """Free the subscriber's m-lines carrying this publisher; they are reused later."""
+    def _unsubscribe(
+        self, subscriber: _Participant, publisher_id: str, name: str | None = None
+    ) -> bool:
+        """Free the subscriber's m-lines carrying this publisher (only its `name` track if
+        given); they are reused later."""
         changed = False
         for slot in subscriber.slots:
-            if slot.publisher_id == publisher_id:
+            if slot.publisher_id == publisher_id and name in (None, slot.name):
                 if slot.track.source is not None:
                     slot.track.source.detach(slot.track)
                 slot.publisher_id = None

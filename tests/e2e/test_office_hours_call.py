@@ -160,6 +160,33 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
         assert time.monotonic() < deadline, (before, now)
         await asyncio.sleep(0.5)
 
+    # Mentee 1 shares a screen: it reaches everyone beside Mentee 1's camera and takes the stage.
+    sharer = mentees[0][1]
+    screen_button = sharer.locator("#screen-button")
+    await screen_button.click()
+    await expect(screen_button).to_have_attribute("aria-pressed", "true")
+    await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text("sharing")
+    first: dict[str, Any] | None = None
+    deadline = time.monotonic() + MEDIA_DEADLINE
+    while True:
+        now = (await mentor.evaluate("() => window.tandemOfficeHours.stats()"))[muted]
+        if first is not None and all(
+            now[k] > first[k] + 10 for k in ("screenFramesDecoded", "framesDecoded")
+        ):
+            break
+        first = first or (now if now["screenFramesDecoded"] > 0 else None)
+        assert time.monotonic() < deadline, now
+        await asyncio.sleep(0.5)
+    stage = await mentor.evaluate("() => window.tandemOfficeHours.tiles().filter(t => t.isStage)")
+    assert [(t["peerId"], t["isScreen"], t["hasVideo"]) for t in stage] == [(muted, True, True)]
+
+    # Stopping the share takes its tile away; the mentor is back on the stage.
+    await screen_button.click()
+    await expect(screen_button).to_have_attribute("aria-pressed", "false")
+    await expect(mentor.locator("#stage figure")).to_have_attribute("data-peer-id", mentor_peer)
+    tiles = await mentor.evaluate("() => window.tandemOfficeHours.tiles()")
+    assert not [t for t in tiles if t["isScreen"]], tiles
+
     assert not errors, errors
     for context in [mentor_ctx] + [ctx for ctx, _ in mentees]:
         await context.close()

@@ -52,7 +52,11 @@ class Client:
         self.video = MovingVideoTrack() if publishes else None
         self.audio = AudioStreamTrack() if publishes else None
         self.received: dict[str, list[float]] = {"audio": [], "video": []}
+        self.frames_by_mid: dict[str, int] = {}
         self.tracks: list[MediaStreamTrack] = []
+        # To share a screen: the track, sent on the mid the server names in publish_mids.
+        self.screen: MediaStreamTrack | None = None
+        self.publish_mids: dict[str, str | None] = {}
         self._readers: list[asyncio.Task[None]] = []
         self.pc.on("track", self._on_track)
 
@@ -62,10 +66,12 @@ class Client:
             self._readers.append(asyncio.get_running_loop().create_task(self._read(track)))
 
     async def _read(self, track: MediaStreamTrack) -> None:
+        mid = str(next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track))
         with contextlib.suppress(MediaStreamError):
             while True:
                 await track.recv()
                 self.received[track.kind].append(time.monotonic())
+                self.frames_by_mid[mid] = self.frames_by_mid.get(mid, 0) + 1
 
     async def answer(self, offer: RTCSessionDescription) -> RTCSessionDescription:
         await self.pc.setRemoteDescription(offer)
@@ -73,6 +79,12 @@ class Client:
             self.pc.addTrack(self.audio)
             self.pc.addTrack(self.video)
             self.video = self.audio = None
+        screen_mid = self.publish_mids.get("screen")
+        if self.screen is not None and screen_mid is not None:
+            transceiver = next(t for t in self.pc.getTransceivers() if t.mid == screen_mid)
+            transceiver.sender.replaceTrack(self.screen)
+            transceiver.direction = "sendonly"
+            self.screen = None
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         return self.pc.localDescription
 

@@ -9,7 +9,7 @@ from aiortc.rtp import RtpPacket
 
 from signaling.sfu import Conference, Subscription
 from signaling.sfu.aiortc_glue import intercept_rtp, tap_receiver
-from tests.sfu.peers import Client, Clients, wait_until
+from tests.sfu.peers import Client, Clients, MovingVideoTrack, wait_until
 
 
 @pytest.fixture
@@ -267,3 +267,55 @@ async def test_a_held_participant_reaches_nobody_until_released(
     held = conference.stats().frames_held
     await asyncio.sleep(0.5)
     assert conference.stats().frames_held == held
+
+
+async def test_a_screen_share_is_forwarded_beside_the_camera_and_stops_and_restarts() -> None:
+    clients = Clients()
+
+    async def negotiate(participant_id: str, offer: RTCSessionDescription) -> RTCSessionDescription:
+        clients[participant_id].publish_mids = conference.publish_mids(participant_id)
+        return await clients.negotiate(participant_id, offer)
+
+    conference = Conference(negotiate)
+    try:
+        await join(conference, clients, Client("mentor", publishes=True))
+        await join(conference, clients, Client("ada"))
+        ada = clients["ada"]
+        await ada.wait_for("video", 5)
+        mentor = clients["mentor"]
+        mentor.screen = MovingVideoTrack(160, 120)
+        conference.share_screen("mentor")
+        conference.share_screen("mentor")  # twice is once
+
+        def screen_mid() -> str | None:
+            return next(
+                (s.mid for s in conference.subscriptions("ada") if s.kind == "screen"), None
+            )
+
+        await wait_until(lambda: screen_mid() is not None)
+        mid = str(screen_mid())
+        await wait_until(lambda: ada.frames_by_mid.get(mid, 0) > 10)  # decoded by ada
+        camera = next(s.mid for s in conference.subscriptions("ada") if s.kind == "video")
+        assert ada.frames_by_mid[str(camera)] > 0 and camera != mid
+        assert conference.stats().published_tracks == 3
+
+        # Stopping frees ada's m-line; the camera goes on.
+        conference.stop_screen("mentor")
+        await wait_until(lambda: screen_mid() is None)
+        await asyncio.sleep(0.3)
+        frozen = ada.frames_by_mid[mid]
+        camera_frames = ada.frames_by_mid[str(camera)]
+        await asyncio.sleep(0.5)
+        assert ada.frames_by_mid[mid] == frozen
+        assert ada.frames_by_mid[str(camera)] > camera_frames + 5
+        assert conference.stats().published_tracks == 2
+
+        # Sharing again reuses the mentor's m-line and forwards at once, from a keyframe.
+        conference.share_screen("mentor")
+        await wait_until(lambda: screen_mid() is not None)
+        again = str(screen_mid())
+        await wait_until(lambda: ada.frames_by_mid.get(again, 0) > frozen + 10)
+        assert list(conference.publish_mids("mentor")) == ["audio", "video", "screen"]
+    finally:
+        await conference.close()
+        await clients.close()

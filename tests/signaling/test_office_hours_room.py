@@ -48,7 +48,11 @@ class Participant:
         self.pc.on("track", self._on_track)
         self.frames: dict[str, int] = defaultdict(int)  # publisher peer id -> video frames
         self.audio_frames: dict[str, int] = defaultdict(int)  # publisher peer id -> audio frames
+        self.screen_frames: dict[str, int] = defaultdict(int)  # publisher peer id -> screen frames
+        self.screen: MediaStreamTrack | None = None  # shared once an offer has its m-line
+        self.subscriptions: list[dict[str, Any]] = []  # as of the last offer answered
         self.mid_owner: dict[str, str] = {}
+        self.mid_kind: dict[str, str] = {}
         self.inbox: dict[str, asyncio.Queue[dict[str, Any]]] = defaultdict(asyncio.Queue)
         self.close_code: int | None = None
         self.closed = asyncio.Event()
@@ -106,15 +110,23 @@ class Participant:
         self.closed.set()
 
     async def _answer(self, offer: dict[str, Any]) -> None:
+        self.subscriptions = offer["subscriptions"]
         for sub in offer["subscriptions"]:
             self.mid_owner[sub["mid"]] = sub["peer_id"]
+            self.mid_kind[sub["mid"]] = sub["kind"]
         await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
+        screen_mid = offer["publish_mids"].get("screen")
+        if self.screen is not None and screen_mid is not None:
+            transceiver = next(t for t in self.pc.getTransceivers() if t.mid == screen_mid)
+            transceiver.sender.replaceTrack(self.screen)
+            transceiver.direction = "sendonly"
+            self.screen = None
         if self.publishes:
             self.publishes = False
             for track in (AudioStreamTrack(), MovingVideoTrack()):
                 self.pc.addTrack(track)  # takes the first m-line of its kind: the publish one
             mids = {t.kind: t.mid for t in self.pc.getTransceivers() if t.sender.track}
-            assert mids == offer["publish_mids"]
+            assert mids == {k: offer["publish_mids"][k] for k in ("audio", "video")}
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         await self.send({"type": "sfu-answer", "sdp": self.pc.localDescription.sdp})
 
@@ -123,7 +135,8 @@ class Participant:
         self._tasks.append(asyncio.create_task(self._count(track, str(mid))))
 
     async def _count(self, track: MediaStreamTrack, mid: str) -> None:
-        counts = self.frames if track.kind == "video" else self.audio_frames
+        by_kind = {"video": self.frames, "audio": self.audio_frames, "screen": self.screen_frames}
+        counts = by_kind[self.mid_kind.get(mid, track.kind)]
         with contextlib.suppress(MediaStreamError):
             while True:
                 await track.recv()  # decoded
@@ -403,6 +416,49 @@ async def test_the_server_holds_what_the_host_turned_off_until_the_attendee_turn
     await ada.next("media")
     await wait_until(lambda: ada.frames[bob.peer_id] > 0)
     assert await flowing(ada.frames)
+
+
+async def test_a_screen_share_reaches_everyone_beside_the_camera_until_stopped(
+    client: Client, make_client: MakeClient, people: Any
+) -> None:
+    cast = await office_hours(client, make_client, attendees=2, admission="open")
+    host = people(cast.host)
+    await host.joined(cast.session_id)
+    ada = people(cast.attendees[0])
+    bob = people(cast.attendees[1], publishes=True)
+    await ada.joined(cast.session_id)
+    await bob.joined(cast.session_id)
+    await wait_until(lambda: ada.frames[bob.peer_id] > 5)
+
+    def growing(counts: dict[str, int], more: int = 10) -> Any:
+        start = counts[bob.peer_id]
+        return wait_until(lambda: counts[bob.peer_id] > start + more)
+
+    async def still(counts: dict[str, int]) -> bool:
+        await asyncio.sleep(0.3)  # what was already on its way
+        start = counts[bob.peer_id]
+        await asyncio.sleep(0.6)
+        return counts[bob.peer_id] == start
+
+    # Bob shares his screen: a second video m-line from him reaches Ada, his camera stays.
+    bob.screen = MovingVideoTrack(160, 120)
+    await bob.send({"type": "media", "mic": True, "camera": True, "screen": True})
+    assert (await ada.next("media"))["screen"] is True
+    await growing(ada.screen_frames)
+    kinds = sorted(s["kind"] for s in ada.subscriptions if s["peer_id"] == bob.peer_id)
+    assert kinds == ["audio", "screen", "video"]
+    await growing(ada.frames)
+
+    # The host stops Bob's video: his camera and his screen stop reaching anyone.
+    await host.send({"type": "stop-camera", "peer_id": bob.peer_id})
+    await bob.next("camera-stopped-by-host")
+    assert await still(ada.screen_frames) and await still(ada.frames)
+
+    # Bob turns his camera back on but not the screen: the screen's m-line goes away.
+    await bob.send({"type": "media", "mic": True, "camera": True, "screen": False})
+    await growing(ada.frames)
+    await wait_until(lambda: all(s["kind"] != "screen" for s in ada.subscriptions))
+    assert await still(ada.screen_frames)
 
 
 async def test_an_unusable_answer_closes_the_connection_to_start_afresh(

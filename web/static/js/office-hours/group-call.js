@@ -111,7 +111,9 @@ export class GroupCall {
     this.link = new SfuLink({
       iceServers: this.connection.iceServers,
       send: (m) => this.connection.send(m),
-      localTracks: () => ({ audio: this.media.micTrack, video: this.media.videoTrack }),
+      localTracks: () => ({
+        audio: this.media.micTrack, video: this.media.cameraTrack, screen: this.media.screenTrack,
+      }),
       onMedia: (subscriptions) => this.view.setMedia(subscriptions),
       onState: (state) => this.onLinkState(state),
     });
@@ -140,7 +142,7 @@ export class GroupCall {
     this.speakers = null;
   }
 
-  /** Send `track` (or nothing) as our `kind` and tell the others. */
+  /** Send `track` (or nothing) as our `kind` ("audio", "video", "screen") and tell the others. */
   async replaceTrack(kind, track) {
     await this.link?.replaceTrack(kind, track);
     this.announceMedia();
@@ -173,7 +175,7 @@ export class GroupCall {
     this.closeLink();
   }
 
-  /** Inbound video and audio per sending peer (the test hook uses this). */
+  /** Inbound camera, screen and audio per sending peer (the test hook uses this). */
   async stats() {
     if (!this.link) return {};
     const report = await this.link.pc.getStats();
@@ -182,8 +184,9 @@ export class GroupCall {
       if (s.type !== "inbound-rtp") return;
       const peerId = this.link.ownerOf(s.mid);
       if (!peerId) return;
-      const row = (out[peerId] ||= { framesDecoded: 0, audioPackets: 0, audioLevel: 0 });
-      if (s.kind === "video") row.framesDecoded += s.framesDecoded || 0;
+      const row = (out[peerId] ||= { framesDecoded: 0, screenFramesDecoded: 0, audioPackets: 0, audioLevel: 0 });
+      if (s.kind === "video" && this.link.kindOf(s.mid) === "screen") row.screenFramesDecoded += s.framesDecoded || 0;
+      else if (s.kind === "video") row.framesDecoded += s.framesDecoded || 0;
       if (s.kind === "audio") {
         row.audioPackets += s.packetsReceived || 0;
         row.audioLevel = s.audioLevel || 0;

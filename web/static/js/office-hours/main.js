@@ -64,6 +64,7 @@ const view = {
     media.cameraOff();
     media.screenOff();
     $("preview-off").hidden = false;
+    await call?.link?.replaceTrack("screen", null);
     await call?.replaceTrack("video", null);
     view.setStatus("open", "The host turned your video off. You can turn it back on.");
   },
@@ -120,11 +121,12 @@ async function toggleCamera() {
     view.setStatus("open", `The camera could not be started (${err.name}).`);
   }
   $("preview-off").hidden = Boolean(media.cameraTrack);
-  await call?.replaceTrack("video", media.videoTrack);
+  await call?.replaceTrack("video", media.cameraTrack);
   syncControls();
 }
 
-// Screen sharing swaps the track on the video sender: the server forwards whatever it gets.
+// The screen is a second video beside the camera. The first share makes the server offer an
+// m-line for it (the answer attaches the track); later ones only replace the track.
 async function toggleScreen() {
   if (media.screenTrack) {
     media.screenOff();
@@ -136,14 +138,14 @@ async function toggleScreen() {
       return;
     }
   }
-  await call?.replaceTrack("video", media.videoTrack);
+  await call?.replaceTrack("screen", media.screenTrack);
   syncControls();
 }
 
 async function stopSharing() {
   if (!media.screenTrack) return;
   media.screenOff();
-  await call?.replaceTrack("video", media.videoTrack);
+  await call?.replaceTrack("screen", null);
   syncControls();
 }
 

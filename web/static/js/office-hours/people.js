@@ -13,8 +13,8 @@ export function mediaText(state) {
   if (!state) return "";
   const parts = [];
   if (!state.mic) parts.push("mic off");
+  if (!state.camera) parts.push("camera off");
   if (state.screen) parts.push("sharing screen");
-  else if (!state.camera) parts.push("camera off");
   return parts.join(" · ");
 }
 

@@ -1,8 +1,9 @@
 // The one RTCPeerConnection to the server's SFU. The server always offers (`sfu-offer`); we put
-// our microphone and camera on the m-lines it names in `publish_mids` and answer with every ICE
-// candidate in the SDP (the server takes no trickled candidates). `subscriptions` says whose
-// media each other m-line carries. Screen sharing and camera changes only replace the track on
-// the video sender: no renegotiation, no new m-line.
+// our microphone, camera and screen share on the m-lines it names in `publish_mids` and answer
+// with every ICE candidate in the SDP (the server takes no trickled candidates). `subscriptions`
+// says whose media (audio, video or screen) each other m-line carries. The screen's m-line
+// comes with the offer that follows our first `media` with `screen: true`; after that, turning
+// the camera or the screen on or off only replaces the track on its sender.
 
 const GATHERING_LIMIT_MS = 3000;
 
@@ -11,7 +12,7 @@ export class SfuLink {
    * @param {object} options
    * @param {RTCIceServer[]} options.iceServers
    * @param {(message: object) => void} options.send  the room connection's send
-   * @param {() => {audio: MediaStreamTrack|null, video: MediaStreamTrack|null}} options.localTracks
+   * @param {() => {audio: MediaStreamTrack|null, video: MediaStreamTrack|null, screen: MediaStreamTrack|null}} options.localTracks
    * @param {(subscriptions: Array<{peer_id: string, kind: string, track: MediaStreamTrack}>) => void} options.onMedia
    * @param {(state: string) => void} options.onState  the connection's state
    */
@@ -20,7 +21,7 @@ export class SfuLink {
     this.localTracks = localTracks;
     this.onMedia = onMedia;
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
-    this.publishMids = { audio: null, video: null };
+    this.publishMids = { audio: null, video: null, screen: null };
     this.subscriptions = []; // [{mid, peer_id, user_id, kind}] as of the last offer
     this.queue = Promise.resolve(); // offers are answered one at a time, in order
     this.pc.onconnectionstatechange = () => onState(this.pc.connectionState);
@@ -41,10 +42,11 @@ export class SfuLink {
     this.publishMids = publishMids;
     this.subscriptions = subscriptions;
     const tracks = this.localTracks();
-    for (const kind of ["audio", "video"]) {
+    for (const kind of ["audio", "video", "screen"]) {
       const transceiver = this.transceiverOf(publishMids[kind]);
       if (!transceiver) continue;
-      if (transceiver.sender.track !== tracks[kind]) await transceiver.sender.replaceTrack(tracks[kind]);
+      const track = tracks[kind] ?? null;
+      if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
       // Always offer to send, even with the device off: turning it on later is a replaceTrack.
       transceiver.direction = "sendrecv";
     }
@@ -75,6 +77,11 @@ export class SfuLink {
   /** The peer id whose media an inbound m-line carries. */
   ownerOf(mid) {
     return this.subscriptions.find((s) => s.mid === mid)?.peer_id || null;
+  }
+
+  /** What an inbound m-line carries: "audio", "video" or "screen". */
+  kindOf(mid) {
+    return this.subscriptions.find((s) => s.mid === mid)?.kind || null;
   }
 
   close() {

@@ -1,28 +1,32 @@
-// The video tiles: the host (or whoever the host spotlights) large on the stage, everyone else in
-// the grid, each with a caption of name, role, raised hand and media state.
+// The video tiles: on the stage, whoever the host spotlights, else a shared screen, else the
+// host; everyone else in the grid. Each person has a tile captioned with name, role, raised hand
+// and media state, and a shared screen gets a tile of its own beside its sharer's camera.
 
 import { handPosition, mediaText } from "./people.js";
 
 const $ = (id) => document.getElementById(id);
+const screenKey = (peerId) => `${peerId}:screen`;
 
 export class Tiles {
   /** @param {import("../room/local-media.js").LocalMedia} media  shown on our own tile */
   constructor(media) {
     this.media = media;
-    this.tiles = new Map(); // peer id -> {figure, video, stream, caption}
+    this.tiles = new Map(); // peer id (or `${peerId}:screen`) -> {figure, video, stream, caption}
+    this.screens = new Map(); // peer id -> the screen track they share with us
     this.speaker = null;
   }
 
   tileFor(call, peerId) {
-    let tile = this.tiles.get(peerId);
-    if (tile) return tile;
+    return this.tiles.get(peerId) || this.makeTile(peerId, peerId, peerId === call.peerId);
+  }
+
+  makeTile(key, peerId, isSelf = false) {
     const figure = document.createElement("figure");
     figure.className = "tile";
     figure.dataset.peerId = peerId;
     const video = document.createElement("video");
     video.autoplay = true;
     video.playsInline = true;
-    const isSelf = peerId === call.peerId;
     const stream = isSelf ? this.media.stream : new MediaStream();
     if (isSelf) {
       video.muted = true;
@@ -32,8 +36,23 @@ export class Tiles {
     video.srcObject = stream;
     const caption = document.createElement("figcaption");
     figure.append(video, caption);
-    tile = { figure, video, stream, caption };
-    this.tiles.set(peerId, tile);
+    const tile = { figure, video, stream, caption };
+    this.tiles.set(key, tile);
+    return tile;
+  }
+
+  /** The tile of someone's shared screen, showing `track`. */
+  screenTile(person, track) {
+    const key = screenKey(person.peer_id);
+    const tile = this.tiles.get(key) || this.makeTile(key, person.peer_id);
+    tile.figure.classList.add("screen");
+    if (!tile.stream.getTracks().includes(track)) {
+      for (const old of tile.stream.getTracks()) tile.stream.removeTrack(old);
+      tile.stream.addTrack(track);
+      tile.video.play().catch(() => {});
+    }
+    tile.caption.textContent = `${person.name}'s screen`;
+    tile.video.setAttribute("aria-label", `Screen shared by ${person.name}`);
     return tile;
   }
 
@@ -54,28 +73,42 @@ export class Tiles {
     tile.caption.replaceChildren(name, extra);
     tile.video.setAttribute("aria-label", isSelf ? "You" : `Video of ${person.name}`);
     tile.figure.classList.toggle("hand", Boolean(position));
-    tile.figure.classList.toggle("screen", Boolean(state?.screen));
   }
 
-  /** Put everyone's tile where it belongs: the spotlight (or else the host) on the stage. */
+  /** Put every tile where it belongs: the spotlight, else a shared screen, else the host on the
+   * stage; everyone else in the grid. */
   layout(call) {
-    const stagePeer = call.spotlight && call.people.has(call.spotlight) ? call.spotlight : call.hostPeerId;
-    for (const peerId of [...this.tiles.keys()]) {
-      if (!call.people.has(peerId)) this.remove(peerId);
+    for (const [key, tile] of [...this.tiles]) {
+      const peerId = tile.figure.dataset.peerId;
+      if (!call.people.has(peerId) || (key === screenKey(peerId) && !this.screens.has(peerId))) {
+        this.remove(key);
+      }
     }
+    const sharer = [...this.screens.keys()].find((peerId) => call.people.has(peerId));
+    const stageKey = call.spotlight && call.people.has(call.spotlight)
+      ? call.spotlight
+      : sharer ? screenKey(sharer) : call.hostPeerId;
+    const place = (key, tile) => {
+      const parent = key === stageKey ? $("stage") : $("grid");
+      if (tile.figure.parentElement !== parent) parent.append(tile.figure);
+    };
     for (const person of call.people.values()) {
       const tile = this.tileFor(call, person.peer_id);
       this.caption(call, tile, person);
-      const parent = person.peer_id === stagePeer ? $("stage") : $("grid");
-      if (tile.figure.parentElement !== parent) parent.append(tile.figure);
+      place(person.peer_id, tile);
+      const screen = this.screens.get(person.peer_id);
+      if (screen) place(screenKey(person.peer_id), this.screenTile(person, screen));
     }
     $("stage").classList.toggle("empty", !$("stage").children.length);
   }
 
-  /** Attach the server's forwarded tracks to their people's tiles. */
+  /** Attach the server's forwarded tracks to their people's tiles (screens to their own). */
   setMedia(call, subscriptions) {
+    this.screens = new Map(
+      subscriptions.filter((s) => s.kind === "screen").map((s) => [s.peer_id, s.track]),
+    );
     for (const { peer_id: peerId, kind, track } of subscriptions) {
-      if (!call.people.has(peerId)) continue;
+      if (!call.people.has(peerId) || kind === "screen") continue;
       const tile = this.tileFor(call, peerId);
       for (const old of tile.stream.getTracks()) {
         if (old.kind === kind && old !== track) tile.stream.removeTrack(old);
@@ -91,11 +124,12 @@ export class Tiles {
     for (const [id, tile] of this.tiles) tile.figure.classList.toggle("speaking", id === peerId);
   }
 
-  remove(peerId) {
-    const tile = this.tiles.get(peerId);
-    if (!tile) return;
-    tile.figure.remove();
-    this.tiles.delete(peerId);
+  /** Drop a person's tiles (or the one tile `key`). */
+  remove(key) {
+    for (const k of [key, screenKey(key)]) {
+      this.tiles.get(k)?.figure.remove();
+      this.tiles.delete(k);
+    }
   }
 
   clear() {
@@ -104,8 +138,9 @@ export class Tiles {
 
   /** What each tile shows (for the test hook). */
   describe() {
-    return [...this.tiles.entries()].map(([peerId, tile]) => ({
-      peerId,
+    return [...this.tiles.entries()].map(([key, tile]) => ({
+      peerId: tile.figure.dataset.peerId,
+      isScreen: key === screenKey(tile.figure.dataset.peerId),
       isStage: tile.figure.parentElement === $("stage"),
       hasVideo: tile.stream.getVideoTracks().length > 0,
       isSpeaking: tile.figure.classList.contains("speaking"),
