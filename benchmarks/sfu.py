@@ -377,7 +377,7 @@ class Result:
     client_cores: float  # publisher and subscriber processes together
     load: float  # machine load average during the run (the machine may be shared)
     system_share: float  # part of the server's CPU spent in the kernel (UDP over loopback)
-    source_fps: float  # frames per second the server received from the publisher
+    source_fps: float | None  # frames/s the server got from the publisher (SFU only)
     dropped: int  # frames the server dropped for slow subscribers (queue overflow, keyframe wait)
 
     @property
@@ -386,11 +386,12 @@ class Result:
 
     def row(self) -> str:
         label = "sfu" if self.mode == "sfu" else "MediaRelay"
+        source = "-" if self.source_fps is None else f"{self.source_fps:.1f}"
         return (
             f"{label:>10} {self.subscribers:>4} {self.cores:>7.3f} {self.per_stream:>12.4f}"
             f" {self.min_fps:>8.1f} {self.mean_fps:>9.1f} {self.mbps:>7.2f} {self.encoders:>8}"
             f" {self.us_per_frame:>9.0f} {self.client_cores:>7.2f} {self.load:>5.1f}"
-            f" {self.system_share:>5.0%} {self.source_fps:>6.1f} {self.dropped:>7}"
+            f" {self.system_share:>5.0%} {source:>6} {self.dropped:>7}"
         )
 
 
@@ -455,7 +456,11 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
     fps = [frames / seconds for frames, _ in counts]
     mbps = max(b for _, b in counts) * 8 / seconds / 1e6
     encoders = int(stats1["encoder_count"])  # type: ignore[call-overload]
-    source_fps = (stats1["frames_received"] - stats0["frames_received"]) / seconds  # type: ignore[operator]
+    source_fps = (
+        (stats1["frames_received"] - stats0["frames_received"]) / seconds  # type: ignore[operator]
+        if mode == "sfu"
+        else None
+    )
     dropped = stats1.get("frames_dropped", 0) - stats0.get("frames_dropped", 0)  # type: ignore[operator]
     lost = stats1.get("frames_lost", 0) - stats0.get("frames_lost", 0)  # type: ignore[operator]
     if lost:
