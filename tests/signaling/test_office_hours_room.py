@@ -374,91 +374,86 @@ async def test_only_the_host_moderates_and_the_targets_are_told(
     assert (await ada.next("spotlight"))["peer_id"] is None
 
 
-async def test_the_server_holds_what_the_host_turned_off_until_the_attendee_turns_it_on(
+async def host_ada_and_bob(
     client: Client, make_client: MakeClient, people: Any
-) -> None:
+) -> tuple[Participant, Participant, Participant]:
+    """A host, Ada, and Bob sending his camera and microphone, which reach Ada."""
     cast = await office_hours(client, make_client, attendees=2, admission="open")
     host = people(cast.host)
     await host.joined(cast.session_id)
     ada = people(cast.attendees[0])
-    # Bob's client ignores the host: it keeps sending. The server must stop forwarding anyway.
     bob = people(cast.attendees[1], publishes=True)
     await ada.joined(cast.session_id)
     await bob.joined(cast.session_id)
-
-    async def flowing(counts: dict[str, int]) -> bool:
-        before = counts[bob.peer_id]
-        await asyncio.sleep(0.6)
-        return counts[bob.peer_id] > before + 5
-
-    async def stops(counts: dict[str, int]) -> None:
-        await asyncio.sleep(0.3)  # what was already on its way
-        assert not await flowing(counts)
-
     await wait_until(lambda: ada.frames[bob.peer_id] > 5 and ada.audio_frames[bob.peer_id] > 5)
+    return host, ada, bob
+
+
+async def flowing(counts: dict[str, int], peer_id: str) -> bool:
+    """Whether frames from `peer_id` keep arriving (more than a few within 0.6 s)."""
+    before = counts[peer_id]
+    await asyncio.sleep(0.6)
+    return counts[peer_id] > before + 5
+
+
+async def stopped(counts: dict[str, int], peer_id: str) -> bool:
+    await asyncio.sleep(0.3)  # what was already on its way
+    return not await flowing(counts, peer_id)
+
+
+async def test_the_server_holds_what_the_host_turned_off_until_the_attendee_turns_it_on(
+    client: Client, make_client: MakeClient, people: Any
+) -> None:
+    # Bob's client ignores the host: it keeps sending. The server must stop forwarding anyway.
+    host, ada, bob = await host_ada_and_bob(client, make_client, people)
     await host.send({"type": "stop-camera", "peer_id": bob.peer_id})
     await bob.next("camera-stopped-by-host")
     off = {"type": "media", "from": bob.peer_id, "mic": True, "camera": False, "screen": False}
     assert await ada.next("media") == off
-    await stops(ada.frames)
-    assert await flowing(ada.audio_frames)
+    assert await stopped(ada.frames, bob.peer_id)
+    assert await flowing(ada.audio_frames, bob.peer_id)
 
     await host.send({"type": "mute", "peer_id": bob.peer_id})
     await bob.next("muted-by-host")
     assert (await ada.next("media"))["mic"] is False
-    await stops(ada.audio_frames)
+    assert await stopped(ada.audio_frames, bob.peer_id)
 
     # Only Bob turns them back on, one at a time.
     await bob.send({"type": "media", "mic": True, "camera": False, "screen": False})
     await ada.next("media")
-    assert await flowing(ada.audio_frames) and not await flowing(ada.frames)
+    assert await flowing(ada.audio_frames, bob.peer_id)
+    assert not await flowing(ada.frames, bob.peer_id)
     await bob.send({"type": "media", "mic": True, "camera": True, "screen": False})
     await ada.next("media")
     await wait_until(lambda: ada.frames[bob.peer_id] > 0)
-    assert await flowing(ada.frames)
+    assert await flowing(ada.frames, bob.peer_id)
 
 
 async def test_a_screen_share_reaches_everyone_beside_the_camera_until_stopped(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
-    cast = await office_hours(client, make_client, attendees=2, admission="open")
-    host = people(cast.host)
-    await host.joined(cast.session_id)
-    ada = people(cast.attendees[0])
-    bob = people(cast.attendees[1], publishes=True)
-    await ada.joined(cast.session_id)
-    await bob.joined(cast.session_id)
-    await wait_until(lambda: ada.frames[bob.peer_id] > 5)
-
-    def growing(counts: dict[str, int], more: int = 10) -> Any:
-        start = counts[bob.peer_id]
-        return wait_until(lambda: counts[bob.peer_id] > start + more)
-
-    async def still(counts: dict[str, int]) -> bool:
-        await asyncio.sleep(0.3)  # what was already on its way
-        start = counts[bob.peer_id]
-        await asyncio.sleep(0.6)
-        return counts[bob.peer_id] == start
+    host, ada, bob = await host_ada_and_bob(client, make_client, people)
 
     # Bob shares his screen: a second video m-line from him reaches Ada, his camera stays.
     bob.screen = MovingVideoTrack(160, 120)
     await bob.send({"type": "media", "mic": True, "camera": True, "screen": True})
     assert (await ada.next("media"))["screen"] is True
-    await growing(ada.screen_frames)
+    await wait_until(lambda: ada.screen_frames[bob.peer_id] > 10)
     kinds = sorted(s["kind"] for s in ada.subscriptions if s["peer_id"] == bob.peer_id)
     assert kinds == ["audio", "screen", "video"]
-    await growing(ada.frames)
+    assert await flowing(ada.frames, bob.peer_id)
 
     # The host stops Bob's video: his camera and his screen stop reaching anyone.
     await host.send({"type": "stop-camera", "peer_id": bob.peer_id})
     await bob.next("camera-stopped-by-host")
-    assert await still(ada.screen_frames) and await still(ada.frames)
+    assert await stopped(ada.screen_frames, bob.peer_id)
+    assert await stopped(ada.frames, bob.peer_id)
 
     # Bob turns his camera back on but not the screen: the screen's m-line goes away.
     await bob.send({"type": "media", "mic": True, "camera": True, "screen": False})
-    await growing(ada.frames)
     await wait_until(lambda: all(s["kind"] != "screen" for s in ada.subscriptions))
-    assert await still(ada.screen_frames)
+    assert await flowing(ada.frames, bob.peer_id)
+    assert await stopped(ada.screen_frames, bob.peer_id)
 
 
 async def test_an_unusable_answer_closes_the_connection_to_start_afresh(
