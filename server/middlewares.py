@@ -10,6 +10,7 @@ from http import HTTPStatus
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from models.database import is_busy
 from server.errors import ApiError, error_response
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ async def _render(
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every failure becomes a clear 4xx (JSON on the API, a page elsewhere); never a bare 500."""
+    """Every failure becomes a clear 4xx or 503 (JSON on the API, else a page); never a bare 500."""
     try:
         return await handler(request)
     except ApiError as exc:
@@ -83,7 +84,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await _render(request, exc.status, _code_for(exc.status), message)
     except (asyncio.CancelledError, ConnectionResetError):
         raise
-    except Exception:
+    except Exception as exc:
+        if is_busy(exc):
+            log.warning("database too busy for %s %s: %s", request.method, request.path, exc)
+            message = "We are very busy right now. Please try again in a few seconds."
+            return await _render(request, 503, "busy", message, {"Retry-After": "5"})
         log.exception("unhandled error on %s %s", request.method, request.path)
         return await _render(request, 500, "internal_error", "Something went wrong on our side.")
 

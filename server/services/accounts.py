@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.users import Profile, User, get_profile, get_user_by_email, normalize_email
@@ -16,24 +18,45 @@ from server.throttle import LoginThrottle
 Locator = Callable[[str, str], Awaitable[tuple[float, float] | None]]
 
 
+# argon2 takes a tenth of a second or more per password. On the event loop it would stall every
+# request, and so every open transaction: SQLite's one write lock stays taken until other writers
+# give up with "database is locked". Hence a worker thread (argon2 releases the GIL).
+async def _hash(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def _verify(password_hash: str | None, password: str) -> bool:
+    return await asyncio.to_thread(verify_password, password_hash, password)
+
+
+def _email_taken() -> ApiError:
+    return ApiError(
+        409,
+        "email_taken",
+        "An account with this e-mail address already exists.",
+        fields={"email": "This e-mail address is already registered."},
+    )
+
+
 async def sign_up(db: AsyncSession, data: SignupIn) -> User:
     """Create an account with an empty profile; the address must be new in any case."""
+    # Hashed before the session takes a database connection, so none is held meanwhile.
+    password_hash = await _hash(data.password)
     if await get_user_by_email(db, data.email):
-        raise ApiError(
-            409,
-            "email_taken",
-            "An account with this e-mail address already exists.",
-            fields={"email": "This e-mail address is already registered."},
-        )
+        raise _email_taken()
     user = User(
         email=data.email,
         email_normalized=normalize_email(data.email),
         name=data.name,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash,
         roles=sorted(set(data.roles)),
     )
     db.add(user)
-    await db.flush()
+    try:
+        await db.flush()
+    except IntegrityError:
+        # The unique address index: someone signed up with it since the check above.
+        raise _email_taken() from None
     db.add(Profile(user_id=user.id, mentor_capacity=3 if "mentor" in data.roles else 0))
     await db.flush()
     return user
@@ -53,7 +76,7 @@ async def authenticate(
             headers={"Retry-After": str(wait)},
         )
     user = await get_user_by_email(db, email)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    if not await _verify(user.password_hash if user else None, password) or user is None:
         throttle.record_failure(account, address)
         raise ApiError(401, "invalid_credentials", "The e-mail address or password is wrong.")
     throttle.reset(account)
@@ -62,14 +85,14 @@ async def authenticate(
 
 async def change_password(db: AsyncSession, user: User, data: PasswordChangeIn) -> None:
     """Replace the password after checking the current one."""
-    if not verify_password(user.password_hash, data.current_password):
+    if not await _verify(user.password_hash, data.current_password):
         raise ApiError(
             422,
             "validation_error",
             "The current password is wrong.",
             fields={"current_password": "This is not your current password."},
         )
-    user.password_hash = hash_password(data.new_password)
+    user.password_hash = await _hash(data.new_password)
     db.add(user)
 
 
