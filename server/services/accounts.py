@@ -76,6 +76,7 @@ async def authenticate(
             headers={"Retry-After": str(wait)},
         )
     user = await get_user_by_email(db, email)
+    await db.commit()  # nothing written yet: hand the connection back while argon2 runs
     if not await _verify(user.password_hash if user else None, password) or user is None:
         throttle.record_failure(account, address)
         raise ApiError(401, "invalid_credentials", "The e-mail address or password is wrong.")
