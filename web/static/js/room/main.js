@@ -191,7 +191,8 @@ function wireControls() {
     media, join, toggleCamera, toggleScreen, syncControls,
     announceMedia: () => call?.announceMedia(),
     sendChat: (text) => call?.sendChat(text),
-    replaceTrack: (kind, track) => call?.replaceTrack(kind, track),
+    // While sharing, the screen is our video: a new camera waits until the share ends.
+    replaceTrack: (kind, track) => (kind === "video" && media.screenTrack ? null : call?.replaceTrack(kind, track)),
   });
   $("leave-button").addEventListener("click", () => {
     call?.leave();

@@ -38,7 +38,7 @@ export function wireDevicePickers(media, onTrack) {
   $("camera-select").addEventListener("change", async (e) => {
     const track = await media.useCamera(e.target.value);
     $("preview").srcObject = media.stream;
-    if (track && !media.screenTrack) await onTrack("video", track);
+    if (track) await onTrack("video", track);
   });
   $("mic-select").addEventListener("change", async (e) => {
     const track = await media.useMic(e.target.value);
