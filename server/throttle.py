@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -42,12 +43,16 @@ class LoginThrottle:
                 wait = max(wait, failures[0] + self._window - self._clock())
         return int(wait) + 1 if wait > 0 else 0
 
-    def record_failure(self, account: str, address: str) -> None:
-        """Count one failed attempt against both the account and the address."""
+    def record_attempt(self, account: str, address: str) -> float:
+        """Count an attempt as failed before it is checked, so that guesses sent in parallel
+        cannot all slip under the limit; `succeeded` takes it back. Returns its stamp."""
         now = self._clock()
         self._recent("account", account).append(now)
         self._recent("address", address).append(now)
+        return now
 
-    def reset(self, account: str) -> None:
-        """Forget an account's failures after it logs in successfully."""
+    def succeeded(self, account: str, address: str, stamp: float) -> None:
+        """The attempt was right: forget the account's failures and un-count it for the address."""
         self._failures.pop(("account", account), None)
+        with contextlib.suppress(ValueError):
+            self._recent("address", address).remove(stamp)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import Client, MakeClient, signup
 
 
@@ -97,6 +99,24 @@ async def test_repeated_failures_are_throttled_with_retry_after(client: Client) 
         "/api/v1/auth/login", json={"email": "cy@example.org", "password": "correct horse battery"}
     )
     assert right.status == 429
+
+
+async def test_guesses_sent_all_at_once_are_throttled_too(client: Client) -> None:
+    await signup(client, "par@example.org")
+
+    async def guess(n: int) -> int:
+        wrong = {"email": "par@example.org", "password": f"guess number {n}"}
+        return (await client.post("/api/v1/auth/login", json=wrong)).status
+
+    statuses = await asyncio.gather(*(guess(n) for n in range(20)))
+    assert statuses.count(401) == 5 and statuses.count(429) == 15, statuses
+
+
+async def test_a_right_password_does_not_count_against_the_address(client: Client) -> None:
+    await signup(client, "ok@example.org")
+    login = {"email": "ok@example.org", "password": "correct horse battery"}
+    for _ in range(25):  # more than the address limit of 20 failures
+        assert (await client.post("/api/v1/auth/login", json=login)).status == 200
 
 
 async def test_per_address_throttle_covers_many_accounts(client: Client) -> None:

@@ -75,12 +75,12 @@ async def authenticate(
             f"Too many failed log-ins. Try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
+    attempt = throttle.record_attempt(account, address)
     user = await get_user_by_email(db, email)
     await db.commit()  # nothing written yet: hand the connection back while argon2 runs
     if not await _verify(user.password_hash if user else None, password) or user is None:
-        throttle.record_failure(account, address)
         raise ApiError(401, "invalid_credentials", "The e-mail address or password is wrong.")
-    throttle.reset(account)
+    throttle.succeeded(account, address, attempt)
     return user
 
 
