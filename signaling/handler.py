@@ -253,6 +253,9 @@ async def _pass_gate(
     return True
 
 
+GOODBYE_CLOSE_CODES = (1000, 1001)
+
+
 async def _receive_loop(
     ws: web.WebSocketResponse, registry: RoomRegistry, room: Room, peer: Peer, timing: Timing
 ) -> str:
@@ -269,8 +272,10 @@ async def _receive_loop(
             peer.send({"type": "ping"})
             continue
         if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
-            # A closing handshake is a goodbye (a tab closed or reloaded); anything else a drop.
-            return "left" if msg.type == WSMsgType.CLOSE else "dropped"
+            # Closing normally or going away (a tab closed or reloaded) is a goodbye; any other
+            # close (a client that will reconnect, say) or a broken connection is a drop.
+            is_goodbye = msg.type == WSMsgType.CLOSE and msg.data in GOODBYE_CLOSE_CODES
+            return "left" if is_goodbye else "dropped"
         last_heard = time.monotonic()
         kind = ""
         try:

@@ -20,7 +20,7 @@ class HandQueue:
     def __init__(self, *, grace: float = AWAY_GRACE) -> None:
         self._order: dict[int, None] = {}
         self._away_since: dict[int, float] = {}
-        self._grace = grace
+        self.grace = grace
 
     def __contains__(self, user_id: object) -> bool:
         return user_id in self._order
@@ -45,7 +45,7 @@ class HandQueue:
     def come_back(self, user_id: int) -> bool:
         """The user is back; True if their hand is still up (within the grace period)."""
         since = self._away_since.pop(user_id, None)
-        if since is not None and time.monotonic() - since > self._grace:
+        if since is not None and time.monotonic() - since > self.grace:
             del self._order[user_id]
         return user_id in self._order
 

@@ -111,10 +111,13 @@ async def spotlight(occurrence: Occurrence, room: Room, host: Peer, msg: Spotlig
 
 
 def remover(
-    leave: Leave, remember: Callable[[int, int], Awaitable[None]]
+    leave: Leave, remember: Callable[[int, int], object]
 ) -> Callable[[Occurrence, Room, Peer, Remove], Awaitable[None]]:
-    """The `remove` handler, leaving the room through `leave` so others see reason `removed`;
-    `remember(session_id, user_id)` stores the removal so that a restart keeps them out."""
+    """The `remove` handler, leaving the room through `leave` so others see reason `removed`.
+
+    The target is out at once; `remember(session_id, user_id)` then stores the removal (in the
+    background: a slow or failing database must not keep them in) so a restart keeps them out.
+    """
 
     async def remove(occurrence: Occurrence, room: Room, host: Peer, msg: Remove) -> None:
         target = _target(room, msg.peer_id)
@@ -128,10 +131,10 @@ def remover(
         )
         occurrence.removed.add(target.user_id)
         occurrence.admitted.discard(target.user_id)
-        await remember(occurrence.session_id, target.user_id)
         target.send({"type": "removed"})
         target.close(OfficeHoursCloseCode.REMOVED, "removed by the host")
         await leave(room, target, "removed")
+        remember(occurrence.session_id, target.user_id)
 
     return remove
 

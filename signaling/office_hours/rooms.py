@@ -77,15 +77,15 @@ class OfficeHoursRooms:
         self._route("lobby-decline", lobby.LobbyDecline, lobby.decline, is_for_host=True)
         self._route("hand", moderation.Hand, moderation.hand)
         self._route("hand-lower", moderation.HandLower, moderation.lower_hand, is_for_host=True)
-        mute = moderation.switcher("audio", self.sfu.hold)
+        mute = moderation.switcher("audio", self._hold)
         self._route("mute", moderation.Mute, mute, is_for_host=True)
-        stop_camera = moderation.switcher("video", self.sfu.hold)
+        stop_camera = moderation.switcher("video", self._hold)
         self._route("stop-camera", moderation.StopCamera, stop_camera, is_for_host=True)
         registry.register_handler("media", m.Media, self._media, replace=True)
         self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
         remove = moderation.remover(
             lambda room, peer, why: registry.leave(room, peer, reason=why),
-            self._store.record_removal,
+            lambda session_id, user_id: registry.track(self._remember(session_id, user_id)),
         )
         self._route("remove", moderation.Remove, remove, is_for_host=True)
 
@@ -106,6 +106,13 @@ class OfficeHoursRooms:
             await handler(occurrence, room, peer, msg)
 
         self.registry.register_handler(kind, model, route)
+
+    async def _remember(self, session_id: int, user_id: int) -> None:
+        """Store a removal; if the database fails, it still holds until this process stops."""
+        try:
+            await self._store.record_removal(session_id, user_id)
+        except Exception:
+            log.exception("room %s: removal of user %s not stored", session_id, user_id)
 
     # --- admission ----------------------------------------------------------------------------
 
@@ -174,6 +181,12 @@ class OfficeHoursRooms:
         room = self.registry.room(occurrence.session_id)
         return room.peer_of_user(occurrence.host_id) if room is not None else None
 
+    def _hold(self, room: Room, peer: Peer, track: str) -> None:
+        """The host turned a track off: forward none of it; a screen share stops altogether."""
+        self.sfu.hold(room, peer, track)
+        if track == "screen":
+            self.sfu.set_screen_sharing(room, peer, False)
+
     async def _media(self, room: Room, peer: Peer, msg: m.Media) -> None:
         """Announce a peer's devices, start or stop forwarding its screen share, and forward
         again what it turned back on after the host had turned it off."""
@@ -192,6 +205,7 @@ class OfficeHoursRooms:
         if occurrence is None:
             return
         occurrence.arriving.pop(peer.peer_id, None)
+        has_hand_up = occurrence.hands.come_back(peer.user_id)  # back after a dropped connection
         peer.send(
             {
                 "type": "office-hours",
@@ -205,7 +219,7 @@ class OfficeHoursRooms:
         )
         if occurrence.is_host(peer):
             occurrence.lobby.tell_host_presence(peer)
-        if occurrence.hands.come_back(peer.user_id):  # back after a dropped connection
+        if has_hand_up:
             room.broadcast(occurrence.hands_message(room), exclude=peer)
         self.sfu.join(room, peer)
         if peer.media.screen:  # back while sharing: the first offer has the screen's m-line

@@ -179,6 +179,8 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
         await asyncio.sleep(0.5)
     stage = await mentor.evaluate("() => window.tandemOfficeHours.tiles().filter(t => t.isStage)")
     assert [(t["peerId"], t["isScreen"], t["hasVideo"]) for t in stage] == [(muted, True, True)]
+    own = await sharer.evaluate("() => window.tandemOfficeHours.tiles()")
+    assert [t["showsOwnCamera"] for t in own if t["peerId"] == muted] == [True]  # not the screen
 
     # Stopping the share takes its tile away; the mentor is back on the stage.
     await screen_button.click()

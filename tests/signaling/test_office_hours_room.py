@@ -19,7 +19,8 @@ import pytest
 from aiohttp import ClientWebSocketResponse, WSMsgType
 from aiortc import MediaStreamTrack, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
-from sqlalchemy import update
+from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.office_hours import OfficeHours
 from server import keys
@@ -326,9 +327,10 @@ async def test_raised_hands_keep_their_order(
     assert await queue_after(host, lower_ada) == [bob.peer_id]
     assert await queue_after(ada, {"type": "hand", "raised": True}) == [bob.peer_id, ada.peer_id]
 
-    # Bob's connection breaks: his hand waits for him and he is back in his place.
-    assert bob.ws is not None and bob.ws._response.connection is not None
-    bob.ws._response.connection.transport.abort()
+    # Bob's page loses its media connection and reconnects (closing with 4000 first): his hand
+    # waits for him and he is back in his place.
+    assert bob.ws is not None
+    await bob.ws.close(code=4000)
     assert (await host.next("peer-left"))["reason"] == "dropped"
     assert (await host.next("hands"))["queue"] == [ada.peer_id]
     back = people(cast.attendees[1], answers=False)
@@ -342,6 +344,15 @@ async def test_raised_hands_keep_their_order(
     again = people(cast.attendees[1], answers=False)
     assert (await again.joined(cast.session_id))["peer_id"]
     assert (await again.next("office-hours"))["hands"] == [ada.peer_id]
+
+    # A hand waits only so long: Ada's connection breaks, and she is back too late.
+    rooms_of(client).occurrences[cast.session_id].hands.grace = 0.0
+    assert ada.ws is not None and ada.ws._response.connection is not None
+    ada.ws._response.connection.transport.abort()
+    assert (await host.next("hands"))["queue"] == []
+    late = people(cast.attendees[0], answers=False)
+    await late.joined(cast.session_id)
+    assert (await late.next("office-hours"))["hands"] == []
 
 
 async def test_only_the_host_moderates_and_the_targets_are_told(
@@ -443,17 +454,39 @@ async def test_a_screen_share_reaches_everyone_beside_the_camera_until_stopped(
     assert kinds == ["audio", "screen", "video"]
     assert await flowing(ada.frames, bob.peer_id)
 
-    # The host stops Bob's video: his camera and his screen stop reaching anyone.
+    # The host stops Bob's video. His client ignores it, but his camera stops reaching anyone
+    # and his screen share ends: Ada's m-line for it goes away.
     await host.send({"type": "stop-camera", "peer_id": bob.peer_id})
     await bob.next("camera-stopped-by-host")
-    assert await stopped(ada.screen_frames, bob.peer_id)
+    await wait_until(lambda: all(s["kind"] != "screen" for s in ada.subscriptions))
     assert await stopped(ada.frames, bob.peer_id)
 
-    # Bob turns his camera back on but not the screen: the screen's m-line goes away.
-    await bob.send({"type": "media", "mic": True, "camera": True, "screen": False})
-    await wait_until(lambda: all(s["kind"] != "screen" for s in ada.subscriptions))
+    # Only Bob can share again, and his camera comes back when he turns it on.
+    await bob.send({"type": "media", "mic": True, "camera": True, "screen": True})
+    await wait_until(lambda: any(s["kind"] == "screen" for s in ada.subscriptions))
+    assert await flowing(ada.screen_frames, bob.peer_id)
     assert await flowing(ada.frames, bob.peer_id)
-    assert await stopped(ada.screen_frames, bob.peer_id)
+
+
+async def test_a_removal_the_database_cannot_store_still_removes_and_the_host_stays(
+    client: Client, make_client: MakeClient, people: Any, engine: AsyncEngine
+) -> None:
+    cast = await office_hours(client, make_client, attendees=1, admission="open")
+    host = people(cast.host, answers=False)
+    await host.joined(cast.session_id)
+    attendee = people(cast.attendees[0], answers=False)
+    await attendee.joined(cast.session_id)
+    async with engine.begin() as conn:  # storing the removal will fail
+        await conn.execute(text("DROP TABLE office_hours_removals"))
+
+    await host.send({"type": "remove", "peer_id": attendee.peer_id})
+    assert await attendee.next("removed") == {"type": "removed"}
+    assert (await host.next("peer-left"))["reason"] == "removed"
+    back = people(cast.attendees[0], answers=False)
+    await back.enter(cast.session_id)
+    assert await back.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
+    await host.send({"type": "hand", "raised": True})  # the host's connection goes on
+    assert (await host.next("hands"))["queue"] == [host.peer_id]
 
 
 async def test_an_unusable_answer_closes_the_connection_to_start_afresh(

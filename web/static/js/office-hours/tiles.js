@@ -27,7 +27,7 @@ export class Tiles {
     const video = document.createElement("video");
     video.autoplay = true;
     video.playsInline = true;
-    const stream = isSelf ? this.media.stream : new MediaStream();
+    const stream = new MediaStream();
     if (isSelf) {
       video.muted = true;
       video.classList.add("mirror");
@@ -94,12 +94,20 @@ export class Tiles {
     };
     for (const person of call.people.values()) {
       const tile = this.tileFor(call, person.peer_id);
+      if (person.peer_id === call.peerId) this.showOwnCamera(tile);
       this.caption(call, tile, person);
       place(person.peer_id, tile);
       const screen = this.screens.get(person.peer_id);
       if (screen) place(screenKey(person.peer_id), this.screenTile(person, screen));
     }
     $("stage").classList.toggle("empty", !$("stage").children.length);
+  }
+
+  /** Our own tile shows our camera, also while we share the screen (others see both). */
+  showOwnCamera(tile) {
+    const camera = this.media.cameraTrack;
+    for (const track of tile.stream.getVideoTracks()) if (track !== camera) tile.stream.removeTrack(track);
+    if (camera && !tile.stream.getVideoTracks().includes(camera)) tile.stream.addTrack(camera);
   }
 
   /** Attach the server's forwarded tracks to their people's tiles (screens to their own). */
@@ -143,6 +151,7 @@ export class Tiles {
       isScreen: key === screenKey(tile.figure.dataset.peerId),
       isStage: tile.figure.parentElement === $("stage"),
       hasVideo: tile.stream.getVideoTracks().length > 0,
+      showsOwnCamera: Boolean(this.media.cameraTrack) && tile.stream.getVideoTracks().includes(this.media.cameraTrack),
       isSpeaking: tile.figure.classList.contains("speaking"),
     }));
   }
