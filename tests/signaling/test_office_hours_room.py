@@ -63,7 +63,8 @@ class Participant:
     async def enter(self, session_id: int) -> None:
         """Open the room socket and send `join` (the reply may be a lobby place)."""
         self.ws = await self.http.ws_connect(f"/ws/rooms/{session_id}")
-        await self.ws.send_json({"type": "join", "media": {"mic": True, "camera": True}})
+        media = {"mic": True, "camera": True, "screen": self.screen is not None}
+        await self.ws.send_json({"type": "join", "media": media})
         self._tasks.append(asyncio.create_task(self._read(self.ws)))
 
     async def joined(self, session_id: int) -> dict[str, Any]:
@@ -116,20 +117,22 @@ class Participant:
             self.mid_owner[sub["mid"]] = sub["peer_id"]
             self.mid_kind[sub["mid"]] = sub["kind"]
         await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
-        screen_mid = offer["publish_mids"].get("screen")
-        if self.screen is not None and screen_mid is not None:
-            transceiver = next(t for t in self.pc.getTransceivers() if t.mid == screen_mid)
-            transceiver.sender.replaceTrack(self.screen)
-            transceiver.direction = "sendonly"
-            self.screen = None
+        publish_mids = offer["publish_mids"]
         if self.publishes:
             self.publishes = False
-            for track in (AudioStreamTrack(), MovingVideoTrack()):
-                self.pc.addTrack(track)  # takes the first m-line of its kind: the publish one
-            mids = {t.kind: t.mid for t in self.pc.getTransceivers() if t.sender.track}
-            assert mids == {k: offer["publish_mids"][k] for k in ("audio", "video")}
+            self._attach(publish_mids["audio"], AudioStreamTrack())
+            self._attach(publish_mids["video"], MovingVideoTrack())
+        if self.screen is not None and publish_mids.get("screen") is not None:
+            self._attach(publish_mids["screen"], self.screen)
+            self.screen = None
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         await self.send({"type": "sfu-answer", "sdp": self.pc.localDescription.sdp})
+
+    def _attach(self, mid: str, track: MediaStreamTrack) -> None:
+        """Send `track` on the m-line the server named for it, as the browser client does."""
+        transceiver = next(t for t in self.pc.getTransceivers() if t.mid == mid)
+        transceiver.sender.replaceTrack(track)
+        transceiver.direction = "sendonly"
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
@@ -444,6 +447,7 @@ async def test_a_screen_share_reaches_everyone_beside_the_camera_until_stopped(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
     host, ada, bob = await host_ada_and_bob(client, make_client, people)
+    session_id = next(iter(rooms_of(client).occurrences))
 
     # Bob shares his screen: a second video m-line from him reaches Ada, his camera stays.
     bob.screen = MovingVideoTrack(160, 120)
@@ -466,6 +470,16 @@ async def test_a_screen_share_reaches_everyone_beside_the_camera_until_stopped(
     await wait_until(lambda: any(s["kind"] == "screen" for s in ada.subscriptions))
     assert await flowing(ada.screen_frames, bob.peer_id)
     assert await flowing(ada.frames, bob.peer_id)
+
+    # Bob's page reconnects mid-share: it joins sharing, and the first offer has the screen.
+    bobs_browser = bob.http
+    await bob.leave()
+    bob = people(bobs_browser, publishes=True)
+    bob.screen = MovingVideoTrack(160, 120)
+    await bob.joined(session_id)
+    offer = await bob.next("sfu-offer")
+    assert offer["publish_mids"].get("screen") is not None
+    await wait_until(lambda: ada.screen_frames[bob.peer_id] > 10)
 
 
 async def test_a_removal_the_database_cannot_store_still_removes_and_the_host_stays(
