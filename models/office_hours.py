@@ -59,10 +59,17 @@ class OfficeHoursRegistration(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class OfficeHoursRemoval(Base):
-    """An attendee the host removed from one occurrence: refused until it ends, restarts or not."""
+class Decision(enum.StrEnum):
+    """What the host decided about an attendee, for one occurrence."""
 
-    __tablename__ = "office_hours_removals"
+    ADMITTED = "admitted"  # let in from the lobby: reconnects walk straight back in
+    REMOVED = "removed"  # refused until the occurrence ends
+
+
+class OfficeHoursDecision(Base):
+    """The host's latest decision about one attendee of one occurrence, kept across restarts."""
+
+    __tablename__ = "office_hours_decisions"
 
     session_id: Mapped[int] = mapped_column(
         ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
@@ -70,21 +77,31 @@ class OfficeHoursRemoval(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-async def removed_user_ids(db: AsyncSession, session_id: int) -> set[int]:
-    """Who the host removed from this occurrence."""
-    result = await db.execute(
-        select(OfficeHoursRemoval.user_id).where(OfficeHoursRemoval.session_id == session_id)
+    decision: Mapped[Decision] = mapped_column(
+        Enum(Decision, native_enum=False, length=8, values_callable=lambda e: [m.value for m in e])
     )
-    return set(result.scalars())
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-async def record_removal(db: AsyncSession, session_id: int, user_id: int) -> None:
-    """Remember a removal (a second one for the same person is a no-op)."""
-    if await db.get(OfficeHoursRemoval, (session_id, user_id)) is None:
-        db.add(OfficeHoursRemoval(session_id=session_id, user_id=user_id))
+async def decisions_of(db: AsyncSession, session_id: int) -> dict[int, Decision]:
+    """The host's decisions about this occurrence's attendees, by user id."""
+    result = await db.execute(
+        select(OfficeHoursDecision.user_id, OfficeHoursDecision.decision).where(
+            OfficeHoursDecision.session_id == session_id
+        )
+    )
+    return {user_id: decision for user_id, decision in result}
+
+
+async def record_decision(
+    db: AsyncSession, session_id: int, user_id: int, decision: Decision
+) -> None:
+    """Remember a decision; a later one about the same person replaces it."""
+    row = await db.get(OfficeHoursDecision, (session_id, user_id))
+    if row is None:
+        db.add(OfficeHoursDecision(session_id=session_id, user_id=user_id, decision=decision))
+    else:
+        row.decision, row.decided_at = decision, utcnow()
 
 
 def occurrence_starts(first: datetime, zone: str, weekly_until: date | None) -> list[datetime]:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from aiortc import RTCIceServer
 
-from models.office_hours import OfficeHours, record_removal, removed_user_ids
+from models.office_hours import Decision, OfficeHours, decisions_of, record_decision
 from models.sessions import MentoringSession, SessionKind
 from server import keys
 from server.db import unit_of_work
@@ -44,18 +44,20 @@ class DatabaseOccurrences:
             series = await db.get(OfficeHours, session.office_hours_id)
             if series is None:
                 return None
+            decisions = await decisions_of(db, session_id)
             return Occurrence(
                 session_id=session.id,
                 host_id=session.host_id,
                 capacity=series.capacity,
                 admission=series.admission,
                 ends_at=session.ends_at,
-                removed=await removed_user_ids(db, session_id),
+                admitted={u for u, d in decisions.items() if d == Decision.ADMITTED},
+                removed={u for u, d in decisions.items() if d == Decision.REMOVED},
             )
 
-    async def record_removal(self, session_id: int, user_id: int) -> None:
+    async def record_decision(self, session_id: int, user_id: int, decision: Decision) -> None:
         async with unit_of_work(self._app) as db:
-            await record_removal(db, session_id, user_id)
+            await record_decision(db, session_id, user_id, decision)
 
 
 def setup_office_hours(app: web.Application) -> OfficeHoursRooms:

@@ -121,7 +121,7 @@ def _admit(occurrence: Occurrence, room: Room, waiter: Waiter) -> None:
             "room_full",
             f"The room is full ({occurrence.capacity} attendees); {waiter.peer.name} waits.",
         )
-    occurrence.admitted.add(waiter.peer.user_id)
+    occurrence.admit(waiter.peer.user_id)
     occurrence.arriving[waiter.peer.peer_id] = waiter.peer.user_id  # holds the place
     occurrence.lobby.leave(waiter.peer.peer_id)
     waiter.decide(None)

@@ -110,13 +110,11 @@ async def spotlight(occurrence: Occurrence, room: Room, host: Peer, msg: Spotlig
     room.broadcast({"type": "spotlight", "peer_id": msg.peer_id})
 
 
-def remover(
-    leave: Leave, remember: Callable[[int, int], object]
-) -> Callable[[Occurrence, Room, Peer, Remove], Awaitable[None]]:
+def remover(leave: Leave) -> Callable[[Occurrence, Room, Peer, Remove], Awaitable[None]]:
     """The `remove` handler, leaving the room through `leave` so others see reason `removed`.
 
-    The target is out at once; `remember(session_id, user_id)` then stores the removal (in the
-    background: a slow or failing database must not keep them in) so a restart keeps them out.
+    The target is out at once; the occurrence records the removal (in the background: a slow
+    or failing database must not keep them in), so a restart keeps them out.
     """
 
     async def remove(occurrence: Occurrence, room: Room, host: Peer, msg: Remove) -> None:
@@ -129,12 +127,10 @@ def remover(
             target.peer_id,
             target.user_id,
         )
-        occurrence.removed.add(target.user_id)
-        occurrence.admitted.discard(target.user_id)
+        occurrence.remove(target.user_id)
         target.send({"type": "removed"})
         target.close(OfficeHoursCloseCode.REMOVED, "removed by the host")
         await leave(room, target, "removed")
-        remember(occurrence.session_id, target.user_id)
 
     return remove
 

@@ -1,16 +1,17 @@
 """The live state of one office-hours occurrence: who hosts it, its lobby, hands and spotlight.
 
 It outlives the room's connections: who was admitted (reconnects walk straight back in) and who
-was removed (refused for the rest of the occurrence) stay until the occurrence has ended.
-Removals are also stored (`OccurrenceStore.record_removal`) and loaded back after a restart.
+was removed (refused for the rest of the occurrence) stay until the occurrence has ended. Both
+decisions also go to `record` (the app stores them) and are loaded back after a restart.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.office_hours import Admission
+from models.office_hours import Admission, Decision
 from signaling.office_hours.hands import HandQueue
 from signaling.office_hours.lobby import Lobby
 from signaling.peer import Peer
@@ -33,6 +34,19 @@ class Occurrence:
     arriving: dict[str, int] = field(default_factory=dict)  # peer id -> user id
     hands: HandQueue = field(default_factory=HandQueue)
     spotlight: str | None = None
+    # Keeps a decision beyond this process: (user id, decision). Set by whoever loads it.
+    record: Callable[[int, Decision], object] = field(default=lambda user_id, decision: None)
+
+    def admit(self, user_id: int) -> None:
+        """The host let this user in: their reconnects skip the lobby."""
+        self.admitted.add(user_id)
+        self.record(user_id, Decision.ADMITTED)
+
+    def remove(self, user_id: int) -> None:
+        """The host removed this user: refused until the occurrence ends."""
+        self.removed.add(user_id)
+        self.admitted.discard(user_id)
+        self.record(user_id, Decision.REMOVED)
 
     def is_host(self, peer: Peer) -> bool:
         return peer.user_id == self.host_id

@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 from pydantic import BaseModel
 
 from models.base import utcnow
+from models.office_hours import Decision
 from signaling import messages as m
 from signaling.office_hours import lobby, moderation
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
@@ -45,13 +46,13 @@ OFFICE_HOURS_SERVER_MESSAGES = (
 
 
 class OccurrenceStore(Protocol):
-    """What outlives the process: each occurrence's settings and who was removed from it."""
+    """What outlives the process: each occurrence's settings and the host's decisions in it."""
 
     async def load(self, session_id: int) -> Occurrence | None:
         """The occurrence behind a session id, or None if the session is not office hours."""
 
-    async def record_removal(self, session_id: int, user_id: int) -> None:
-        """Remember that the host removed this user from this occurrence."""
+    async def record_decision(self, session_id: int, user_id: int, decision: Decision) -> None:
+        """Remember that the host admitted or removed this user, for this occurrence."""
 
 
 class OfficeHoursRooms:
@@ -83,10 +84,7 @@ class OfficeHoursRooms:
         self._route("stop-camera", moderation.StopCamera, stop_camera, is_for_host=True)
         registry.register_handler("media", m.Media, self._media, replace=True)
         self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
-        remove = moderation.remover(
-            lambda room, peer, why: registry.leave(room, peer, reason=why),
-            lambda session_id, user_id: registry.track(self._remember(session_id, user_id)),
-        )
+        remove = moderation.remover(lambda room, peer, why: registry.leave(room, peer, reason=why))
         self._route("remove", moderation.Remove, remove, is_for_host=True)
 
     def _route(
@@ -107,12 +105,19 @@ class OfficeHoursRooms:
 
         self.registry.register_handler(kind, model, route)
 
-    async def _remember(self, session_id: int, user_id: int) -> None:
-        """Store a removal; if the database fails, it still holds until this process stops."""
-        try:
-            await self._store.record_removal(session_id, user_id)
-        except Exception:
-            log.exception("room %s: removal of user %s not stored", session_id, user_id)
+    def _recorder(self, session_id: int) -> Callable[[int, Decision], object]:
+        """Store an occurrence's decisions in the background (shutdown waits for them), one at a
+        time and in order, so that admitting then removing someone ends up removed."""
+        in_order = asyncio.Lock()  # its waiters queue first come, first served
+
+        async def store(user_id: int, decision: Decision) -> None:
+            async with in_order:
+                try:
+                    await self._store.record_decision(session_id, user_id, decision)
+                except Exception:  # it still holds until this process stops
+                    log.exception("room %s: %s user %s not stored", session_id, decision, user_id)
+
+        return lambda user_id, decision: self.registry.track(store(user_id, decision))
 
     # --- admission ----------------------------------------------------------------------------
 
@@ -159,6 +164,8 @@ class OfficeHoursRooms:
             return occurrence
         self._forget_ended()
         loaded = await self._store.load(session_id)
+        if loaded is not None:
+            loaded.record = self._recorder(session_id)
         if loaded is None:
             if len(self._other_rooms) >= OTHER_ROOMS_REMEMBERED:
                 self._other_rooms.clear()

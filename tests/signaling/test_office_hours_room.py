@@ -255,6 +255,38 @@ async def test_lobby_waits_for_the_host_who_admits_one_and_declines_another(
     assert (await host.next("peer-left"))["reason"] == "replaced"
 
 
+async def test_the_hosts_decisions_hold_after_a_restart(
+    client: Client, make_client: MakeClient, people: Any, aiohttp_client: ClientFactory
+) -> None:
+    cast = await office_hours(client, make_client, attendees=2, admission="lobby")
+    host = people(cast.host, answers=False)
+    await host.joined(cast.session_id)
+    ada, bob = (people(c, answers=False) for c in cast.attendees)
+    for attendee in (ada, bob):
+        await attendee.enter(cast.session_id)
+        await attendee.next("lobby")
+    await host.send({"type": "lobby-admit-all"})
+    for attendee in (ada, bob):
+        await attendee.next("welcome")
+    await host.send({"type": "remove", "peer_id": bob.peer_id})
+    await bob.next("removed")
+
+    # The server restarts on the same database, and the host is not back yet.
+    await client.server.close()
+    restarted = await aiohttp_client(create_app(client.app[keys.SETTINGS]))
+    browsers = []
+    for email in ("a0@example.org", "a1@example.org"):
+        browser = await aiohttp_client(restarted.server)
+        login = {"email": email, "password": "correct horse battery"}
+        assert (await browser.post("/api/v1/auth/login", json=login)).status == 200
+        browsers.append(browser)
+    ada_again = people(browsers[0], answers=False)
+    await ada_again.joined(cast.session_id)  # admitted once: no lobby, even without the host
+    bob_again = people(browsers[1], answers=False)
+    await bob_again.enter(cast.session_id)
+    assert await bob_again.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
+
+
 async def test_capacity_counts_attendees_but_not_the_host(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
@@ -491,7 +523,7 @@ async def test_a_removal_the_database_cannot_store_still_removes_and_the_host_st
     attendee = people(cast.attendees[0], answers=False)
     await attendee.joined(cast.session_id)
     async with engine.begin() as conn:  # storing the removal will fail
-        await conn.execute(text("DROP TABLE office_hours_removals"))
+        await conn.execute(text("DROP TABLE office_hours_decisions"))
 
     await host.send({"type": "remove", "peer_id": attendee.peer_id})
     assert await attendee.next("removed") == {"type": "removed"}
@@ -532,8 +564,8 @@ class NoOccurrences:
     async def load(self, session_id: int) -> None:
         return None
 
-    async def record_removal(self, session_id: int, user_id: int) -> None:
-        raise AssertionError("nobody is removed here")
+    async def record_decision(self, session_id: int, user_id: int, decision: object) -> None:
+        raise AssertionError("nobody is admitted or removed here")
 
 
 def test_every_office_hours_message_type_is_documented() -> None:
