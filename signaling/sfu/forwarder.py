@@ -75,6 +75,11 @@ class SubscriberTrack(MediaStreamTrack):
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
+    def drop_queued(self) -> None:
+        """Forget the frames not yet sent (they count as dropped)."""
+        self.frames_dropped += len(self._queue)
+        self._queue.clear()
+
     def await_keyframe(self) -> None:
         """Forward nothing until the next keyframe (the frames before it were not sent)."""
         if self.kind == "video":
@@ -164,8 +169,11 @@ class TrackForwarder:
             self._request_keyframe()
 
     def hold(self) -> None:
-        """Stop forwarding (a host muted this track): frames are dropped until `release`."""
+        """Stop forwarding at once (a host muted this track): what subscribers still had queued
+        is dropped too, and so is every frame until `release`."""
         self.is_held = True
+        for track in self._subscribers:
+            track.drop_queued()
 
     def release(self) -> None:
         """Forward again; video subscribers restart from a keyframe, asked for now."""

@@ -119,15 +119,15 @@ async def test_a_held_track_forwards_nothing_and_restarts_on_a_keyframe_when_rel
     track = SubscriberTrack("video")
     source.attach(track)
     source.push(frame(0, is_keyframe=True))
-    source.hold()
+    assert bytes(await track.recv()) == bytes([0]) * 10
     source.push(frame(1))
+    source.hold()  # takes effect at once: frame 1, still queued, is not sent either
     source.push(frame(2, is_keyframe=True))
-    assert source.frames_held == 2
-    assert bytes(await track.recv()) == bytes([0]) * 10 and track.queued == 0
+    assert source.frames_held == 1 and track.queued == 0
     before = requests.count
     source.release()
     assert requests.count == before + 1  # the subscribers' pictures are stale: ask at once
     source.push(frame(3))  # a delta referencing held frames: not forwarded
     source.push(frame(4, is_keyframe=True))
     assert bytes(await track.recv()) == bytes([4]) * 10
-    assert track.frames_dropped == 1
+    assert track.frames_dropped == 2  # frame 1, flushed by the hold, and frame 3
