@@ -113,7 +113,6 @@ class ReceiverTap:
         self._mime_type = ""
         self._decoder_queue: _CountingQueue | None = None
         self.media_ssrc: int | None = None
-        self.packets = 0
 
     @property
     def receiver(self) -> RTCRtpReceiver:
@@ -138,7 +137,6 @@ class ReceiverTap:
         codec = self._codecs.get(packet.payload_type)
         if codec is None:
             return
-        self.packets += 1
         self.media_ssrc = packet.ssrc
         if self._assembler is None or codec.mimeType != self._mime_type:
             self._assembler = self._make_assembler(codec)

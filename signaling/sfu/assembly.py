@@ -128,7 +128,6 @@ class VideoAssembler:
         self._hole_since = 0.0
         self.is_awaiting_keyframe = True
         self.frames_lost = 0
-        self.frames_skipped = 0
 
     def add(self, packet: RtpInfo) -> None:
         seq = self._seq(packet.sequence_number)
@@ -196,7 +195,6 @@ class VideoAssembler:
         data = b"".join(parts)
         is_keyframe = self._is_keyframe(data)
         if self.is_awaiting_keyframe and not is_keyframe:
-            self.frames_skipped += 1
             self._on_keyframe_needed(True)
             return True
         self.is_awaiting_keyframe = False

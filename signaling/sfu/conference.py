@@ -73,7 +73,6 @@ class _Publication:
     forwarder: TrackForwarder
     tap: ReceiverTap
     keyframes: KeyframeRequester
-    is_shared: bool = True  # a screen share that stopped keeps its m-line but reaches nobody
 
 
 @dataclass(eq=False)
@@ -94,6 +93,14 @@ class _Participant:
     slots: list[_Slot] = field(default_factory=list)
     is_dirty: bool = False
     negotiation: "asyncio.Task[None] | None" = None
+
+    def shared_publications(self) -> dict[str, _Publication]:
+        """What reaches the others: a stopped screen share keeps its m-line but reaches nobody."""
+        return {
+            name: publication
+            for name, publication in self.publications.items()
+            if name != SCREEN or self.is_sharing_screen
+        }
 
 
 class Conference:
@@ -172,8 +179,8 @@ class Conference:
         pc.on("track", on_track)
         pc.on("connectionstatechange", on_state)
         for other in self._participants.values():
-            for name, publication in other.publications.items():
-                if other is not participant and publication.is_shared:
+            if other is not participant:
+                for name, publication in other.shared_publications().items():
                     self._subscribe(participant, other.id, name, publication)
         try:
             await self.renegotiate(participant_id)
@@ -239,10 +246,8 @@ class Conference:
         if participant is None or not participant.is_sharing_screen:
             return
         participant.is_sharing_screen = False
-        publication = participant.publications.get(SCREEN)
-        if publication is None:
+        if SCREEN not in participant.publications:
             return
-        publication.is_shared = False
         for other in self._participants.values():
             if other is not participant and self._unsubscribe(other, participant_id, SCREEN):
                 self._renegotiate_soon(other)
@@ -307,10 +312,7 @@ class Conference:
 
     def stats(self) -> SfuStats:
         publications = [
-            p
-            for part in self._participants.values()
-            for p in part.publications.values()
-            if p.is_shared
+            p for part in self._participants.values() for p in part.shared_publications().values()
         ]
         slots = [slot for part in self._participants.values() for slot in part.slots]
         return SfuStats(
@@ -357,7 +359,7 @@ class Conference:
             loss_timeout=self._loss_timeout,
         )
         forwarder.set_keyframe_requests(keyframes.request, keyframes.request_again)
-        publication = _Publication(forwarder, tap, keyframes, is_shared=False)
+        publication = _Publication(forwarder, tap, keyframes)
         participant.publications[name] = publication
         logger.info("participant %s: publishing %s", participant.id, name)
         if name != SCREEN or participant.is_sharing_screen:
@@ -365,7 +367,6 @@ class Conference:
 
     def _share(self, participant: _Participant, name: str, publication: _Publication) -> None:
         """Subscribe everyone else to a publication and renegotiate them."""
-        publication.is_shared = True
         for other in self._participants.values():
             if other is not participant:
                 self._subscribe(other, participant.id, name, publication)

@@ -132,7 +132,6 @@ class TrackForwarder:
         self._subscribers: list[SubscriberTrack] = []
         self._first_timestamp: int | None = None
         self.frames_received = 0
-        self.keyframes_received = 0
         self.frames_held = 0
         self.is_held = False
         self._is_closed = False
@@ -192,7 +191,6 @@ class TrackForwarder:
         if self.is_held:
             self.frames_held += 1
             return
-        self.keyframes_received += frame.is_keyframe
         if self._first_timestamp is None:
             self._first_timestamp = frame.timestamp
         packet = av.Packet(frame.data)
