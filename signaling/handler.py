@@ -253,7 +253,7 @@ async def _pass_gate(
     return True
 
 
-GOODBYE_CLOSE_CODES = (1000, 1001)
+GOODBYE_CLOSE_CODES = (CloseCode.NORMAL, CloseCode.GOING_AWAY)
 
 
 async def _receive_loop(

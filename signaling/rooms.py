@@ -73,12 +73,16 @@ class Room:
             if peer is not exclude:
                 peer.send_frame(frame)
 
-    def send_to(self, peer_id: str, message: dict[str, Any]) -> None:
-        """Send `message` to one peer, or raise ProtocolError if it is not in the room."""
+    def peer(self, peer_id: str) -> Peer:
+        """The peer with this id, or ProtocolError unknown_peer if it is not in the room."""
         target = self.peers.get(peer_id)
         if target is None:
             raise m.ProtocolError("unknown_peer", f"No peer {peer_id!r} in this room.")
-        target.send(message)
+        return target
+
+    def send_to(self, peer_id: str, message: dict[str, Any]) -> None:
+        """Send `message` to one peer, or raise ProtocolError if it is not in the room."""
+        self.peer(peer_id).send(message)
 
 
 class RoomRegistry:

@@ -56,13 +56,6 @@ class Spotlight(ClientMessage):
     peer_id: PeerId | None
 
 
-def _target(room: Room, peer_id: str) -> Peer:
-    target = room.peers.get(peer_id)
-    if target is None:
-        raise ProtocolError("unknown_peer", f"No peer {peer_id!r} in this room.")
-    return target
-
-
 async def hand(occurrence: Occurrence, room: Room, peer: Peer, msg: Hand) -> None:
     """Raise or lower one's own hand; the queue keeps the order hands went up."""
     hands = occurrence.hands
@@ -72,7 +65,7 @@ async def hand(occurrence: Occurrence, room: Room, peer: Peer, msg: Hand) -> Non
 
 async def lower_hand(occurrence: Occurrence, room: Room, host: Peer, msg: HandLower) -> None:
     """The host lowers someone's hand (after answering them, say)."""
-    if occurrence.hands.lower(_target(room, msg.peer_id).user_id):
+    if occurrence.hands.lower(room.peer(msg.peer_id).user_id):
         room.broadcast(occurrence.hands_message(room))
 
 
@@ -92,7 +85,7 @@ def switcher(
     async def switch_off(
         occurrence: Occurrence, room: Room, host: Peer, msg: Mute | StopCamera
     ) -> None:
-        target = _target(room, msg.peer_id)
+        target = room.peer(msg.peer_id)
         for track in tracks:
             hold(room, target, track)
         target.media = target.media.model_copy(update=off)
@@ -105,7 +98,7 @@ def switcher(
 async def spotlight(occurrence: Occurrence, room: Room, host: Peer, msg: Spotlight) -> None:
     """Show one peer large for everyone (null: back to the host)."""
     if msg.peer_id is not None:
-        _target(room, msg.peer_id)
+        room.peer(msg.peer_id)
     occurrence.spotlight = msg.peer_id
     room.broadcast({"type": "spotlight", "peer_id": msg.peer_id})
 
@@ -118,7 +111,7 @@ def remover(leave: Leave) -> Callable[[Occurrence, Room, Peer, Remove], Awaitabl
     """
 
     async def remove(occurrence: Occurrence, room: Room, host: Peer, msg: Remove) -> None:
-        target = _target(room, msg.peer_id)
+        target = room.peer(msg.peer_id)
         if occurrence.is_host(target):
             raise ProtocolError("invalid_target", "The host cannot remove themselves.")
         log.info(

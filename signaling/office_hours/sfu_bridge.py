@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from aiortc import RTCIceServer, RTCSessionDescription
 
-from signaling.messages import ClientMessage, IceCandidate, ProtocolError, Sdp
+from signaling.messages import ClientMessage, IceCandidate, ProtocolError, Sdp, error
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.peer import Peer
 from signaling.rooms import Room, RoomRegistry
@@ -159,11 +159,7 @@ class SfuBridge:
             return
         log.warning("room %s: peer %s: %s", member.room.session_id, member.peer.peer_id, why)
         member.peer.send(
-            {
-                "type": "error",
-                "code": "media_failed",
-                "message": "The media connection could not be set up or was lost.",
-            }
+            error("media_failed", "The media connection could not be set up or was lost.")
         )
         member.peer.close(OfficeHoursCloseCode.MEDIA_FAILED, "media connection failed")
 
