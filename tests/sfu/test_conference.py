@@ -26,6 +26,16 @@ async def join(conference: Conference, clients: Clients, client: Client) -> None
     await conference.add_participant(client.name)
 
 
+@pytest.fixture
+async def call(room: tuple[Conference, Clients]) -> tuple[Conference, Clients]:
+    """The mentor publishing to ada, whose video has started."""
+    conference, clients = room
+    await join(conference, clients, Client("mentor", publishes=True))
+    await join(conference, clients, Client("ada"))
+    await clients["ada"].wait_for("video", 5)
+    return room
+
+
 async def test_subscribers_receive_decodable_video_and_audio_without_reencoding(
     room: tuple[Conference, Clients],
 ) -> None:
@@ -48,12 +58,9 @@ async def test_subscribers_receive_decodable_video_and_audio_without_reencoding(
 
 
 async def test_a_late_subscriber_gets_video_after_a_requested_keyframe(
-    room: tuple[Conference, Clients],
+    call: tuple[Conference, Clients],
 ) -> None:
-    conference, clients = room
-    await join(conference, clients, Client("mentor", publishes=True))
-    await join(conference, clients, Client("ada"))
-    await clients["ada"].wait_for("video", 5)
+    conference, clients = call
     await asyncio.sleep(1.0)  # the publisher's first keyframe is long gone
     requests = conference.stats().keyframe_requests
     await join(conference, clients, Client("late"))
@@ -98,12 +105,9 @@ async def test_a_subscriber_whose_sender_is_blocked_overflows_alone(
 
 
 async def test_leaving_stops_forwarding_and_frees_the_m_lines(
-    room: tuple[Conference, Clients],
+    call: tuple[Conference, Clients],
 ) -> None:
-    conference, clients = room
-    await join(conference, clients, Client("mentor", publishes=True))
-    await join(conference, clients, Client("ada"))
-    await clients["ada"].wait_for("video", 5)
+    conference, clients = call
     await conference.remove_participant("mentor")
     await conference.remove_participant("mentor")  # twice is fine
     await wait_until(lambda: conference.subscriptions("ada") == [])
@@ -147,12 +151,9 @@ async def test_a_failed_negotiation_removes_the_participant() -> None:
 
 
 async def test_a_subscribers_picture_loss_request_reaches_the_publisher(
-    room: tuple[Conference, Clients],
+    call: tuple[Conference, Clients],
 ) -> None:
-    conference, clients = room
-    await join(conference, clients, Client("mentor", publishes=True))
-    await join(conference, clients, Client("ada"))
-    await clients["ada"].wait_for("video", 5)
+    conference, clients = call
     ada = clients["ada"].pc
     video = next(
         t
@@ -209,12 +210,9 @@ def drop_video_packets(conference: Conference, publisher_id: str, *, resends: bo
 
 
 async def test_a_packet_repaired_by_retransmission_costs_nothing(
-    room: tuple[Conference, Clients],
+    call: tuple[Conference, Clients],
 ) -> None:
-    conference, clients = room
-    await join(conference, clients, Client("mentor", publishes=True))
-    await join(conference, clients, Client("ada"))
-    await clients["ada"].wait_for("video", 5)
+    conference, clients = call
     before = conference.stats()
     dropped = drop_video_packets(conference, "mentor", resends=False)
     await clients["ada"].wait_for("video", clients["ada"].frames("video") + 15)
@@ -224,12 +222,9 @@ async def test_a_packet_repaired_by_retransmission_costs_nothing(
 
 
 async def test_a_packet_lost_for_good_costs_one_keyframe(
-    room: tuple[Conference, Clients],
+    call: tuple[Conference, Clients],
 ) -> None:
-    conference, clients = room
-    await join(conference, clients, Client("mentor", publishes=True))
-    await join(conference, clients, Client("ada"))
-    await clients["ada"].wait_for("video", 5)
+    conference, clients = call
     before = conference.stats()
     drop_video_packets(conference, "mentor", resends=True)
     await wait_until(lambda: conference.stats().frames_lost == 1)

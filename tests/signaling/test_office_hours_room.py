@@ -210,6 +210,34 @@ def rooms_of(client: Client) -> OfficeHoursRooms:
     return client.app[keys.OFFICE_HOURS_ROOMS]
 
 
+async def open_room(
+    client: Client, make_client: MakeClient, people: Any, *, attendees: int
+) -> tuple[OfficeHoursCast, Participant, list[Participant]]:
+    """Open office hours with the host and every attendee in, none answering the SFU."""
+    cast = await office_hours(client, make_client, attendees=attendees, admission="open")
+    host = people(cast.host, answers=False)
+    await host.joined(cast.session_id)
+    present = []
+    for http in cast.attendees:
+        attendee = people(http, answers=False)
+        await attendee.joined(cast.session_id)
+        present.append(attendee)
+    return cast, host, present
+
+
+async def restart(client: Client, aiohttp_client: ClientFactory, *emails: str) -> list[Client]:
+    """Restart the server on the same database; a browser logged in for each email."""
+    await client.server.close()
+    restarted = await aiohttp_client(create_app(client.app[keys.SETTINGS]))
+    browsers = []
+    for email in emails:
+        browser = await aiohttp_client(restarted.server)
+        login = {"email": email, "password": "correct horse battery"}
+        assert (await browser.post("/api/v1/auth/login", json=login)).status == 200
+        browsers.append(browser)
+    return browsers
+
+
 async def test_lobby_waits_for_the_host_who_admits_one_and_declines_another(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
@@ -272,14 +300,7 @@ async def test_the_hosts_decisions_hold_after_a_restart(
     await bob.next("removed")
 
     # The server restarts on the same database, and the host is not back yet.
-    await client.server.close()
-    restarted = await aiohttp_client(create_app(client.app[keys.SETTINGS]))
-    browsers = []
-    for email in ("a0@example.org", "a1@example.org"):
-        browser = await aiohttp_client(restarted.server)
-        login = {"email": email, "password": "correct horse battery"}
-        assert (await browser.post("/api/v1/auth/login", json=login)).status == 200
-        browsers.append(browser)
+    browsers = await restart(client, aiohttp_client, "a0@example.org", "a1@example.org")
     ada_again = people(browsers[0], answers=False)
     await ada_again.joined(cast.session_id)  # admitted once: no lobby, even without the host
     bob_again = people(browsers[1], answers=False)
@@ -309,11 +330,7 @@ async def test_capacity_counts_attendees_but_not_the_host(
 async def test_a_removed_attendee_is_refused_on_rejoin_even_after_a_restart(
     client: Client, make_client: MakeClient, people: Any, aiohttp_client: ClientFactory
 ) -> None:
-    cast = await office_hours(client, make_client, attendees=1, admission="open")
-    host = people(cast.host, answers=False)
-    await host.joined(cast.session_id)
-    attendee = people(cast.attendees[0], answers=False)
-    await attendee.joined(cast.session_id)
+    cast, host, (attendee,) = await open_room(client, make_client, people, attendees=1)
     await host.next("peer-joined")
 
     await host.send({"type": "remove", "peer_id": attendee.peer_id})
@@ -328,11 +345,8 @@ async def test_a_removed_attendee_is_refused_on_rejoin_even_after_a_restart(
     assert await back.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
 
     # The server restarts on the same database: the removal still holds, for this occurrence.
-    await client.server.close()
-    restarted = await aiohttp_client(create_app(client.app[keys.SETTINGS]))
-    login = {"email": "a0@example.org", "password": "correct horse battery"}
-    assert (await restarted.post("/api/v1/auth/login", json=login)).status == 200
-    again = people(restarted, answers=False)
+    (browser,) = await restart(client, aiohttp_client, "a0@example.org")
+    again = people(browser, answers=False)
     await again.enter(cast.session_id)
     assert await again.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
 
@@ -340,12 +354,7 @@ async def test_a_removed_attendee_is_refused_on_rejoin_even_after_a_restart(
 async def test_raised_hands_keep_their_order(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
-    cast = await office_hours(client, make_client, attendees=2, admission="open")
-    host = people(cast.host, answers=False)
-    await host.joined(cast.session_id)
-    ada, bob = (people(c, answers=False) for c in cast.attendees)
-    await ada.joined(cast.session_id)
-    await bob.joined(cast.session_id)
+    cast, host, (ada, bob) = await open_room(client, make_client, people, attendees=2)
 
     async def queue_after(who: Participant, message: dict[str, Any]) -> list[str]:
         await who.send(message)
@@ -383,7 +392,9 @@ async def test_raised_hands_keep_their_order(
     # A hand waits only so long: Ada's connection breaks, and she is back too late.
     rooms_of(client).occurrences[cast.session_id].hands.grace = 0.0
     assert ada.ws is not None and ada.ws._response.connection is not None
-    ada.ws._response.connection.transport.abort()
+    transport = ada.ws._response.connection.transport
+    assert transport is not None
+    transport.abort()
     assert (await host.next("hands"))["queue"] == []
     late = people(cast.attendees[0], answers=False)
     await late.joined(cast.session_id)
@@ -517,11 +528,7 @@ async def test_a_screen_share_reaches_everyone_beside_the_camera_until_stopped(
 async def test_a_removal_the_database_cannot_store_still_removes_and_the_host_stays(
     client: Client, make_client: MakeClient, people: Any, engine: AsyncEngine
 ) -> None:
-    cast = await office_hours(client, make_client, attendees=1, admission="open")
-    host = people(cast.host, answers=False)
-    await host.joined(cast.session_id)
-    attendee = people(cast.attendees[0], answers=False)
-    await attendee.joined(cast.session_id)
+    cast, host, (attendee,) = await open_room(client, make_client, people, attendees=1)
     async with engine.begin() as conn:  # storing the removal will fail
         await conn.execute(text("DROP TABLE office_hours_decisions"))
 
@@ -538,9 +545,7 @@ async def test_a_removal_the_database_cannot_store_still_removes_and_the_host_st
 async def test_an_unusable_answer_closes_the_connection_to_start_afresh(
     client: Client, make_client: MakeClient, people: Any
 ) -> None:
-    cast = await office_hours(client, make_client, attendees=0, admission="open")
-    host = people(cast.host, answers=False)
-    await host.joined(cast.session_id)
+    cast, host, _ = await open_room(client, make_client, people, attendees=0)
     offer = await host.next("sfu-offer")
     assert offer["publish_mids"] == {"audio": "0", "video": "1"} and offer["subscriptions"] == []
     await host.send({"type": "sfu-answer", "sdp": "v=0\r\nnot an answer\r\n"})
