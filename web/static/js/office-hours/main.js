@@ -7,7 +7,9 @@ import { startPreview } from "../room/prejoin.js";
 import { GroupCall } from "./group-call.js";
 import { handPosition, markSpeaker, onHostAction, renderLobby, renderPeople } from "./people.js";
 import { Tiles } from "./tiles.js";
-import { addChatLine, showCallStatus, wireCallControls } from "../room/call-view.js";
+import {
+  addChatLine, showCallStatus, syncHandButton, syncMediaButtons, wireCallControls,
+} from "../room/call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -17,11 +19,6 @@ const rejoinKey = `tandem:office-hours:${sessionId}:in-call`;
 const media = new LocalMedia();
 const tiles = new Tiles(media);
 let call = null;
-
-function setPressed(button, isOn, onLabel, offLabel) {
-  button.setAttribute("aria-pressed", String(isOn));
-  button.textContent = isOn ? onLabel : offLabel;
-}
 
 function show(sectionId) {
   for (const id of ["prejoin", "lobby", "call", "left"]) $(id).hidden = id !== sectionId;
@@ -104,49 +101,8 @@ async function join() {
 }
 
 function syncControls() {
-  const s = media.state;
-  setPressed($("mic-button"), s.mic, "Microphone on", "Microphone off");
-  setPressed($("camera-button"), s.camera, "Camera on", "Camera off");
-  setPressed($("screen-button"), s.screen, "Stop sharing", "Share screen");
-  const isRaised = Boolean(call && handPosition(call, call.peerId));
-  setPressed($("hand-button"), isRaised, "Lower hand", "Raise hand");
-  $("mic-button").disabled = !media.micTrack;
-}
-
-async function toggleCamera() {
-  try {
-    if (media.cameraTrack) media.cameraOff();
-    else await media.cameraOn();
-  } catch (err) {
-    view.setStatus("open", `The camera could not be started (${err.name}).`);
-  }
-  $("preview-off").hidden = Boolean(media.cameraTrack);
-  await call?.replaceTrack("video", media.cameraTrack);
-  syncControls();
-}
-
-// The screen is a second video beside the camera. The first share makes the server offer an
-// m-line for it (the answer attaches the track); later ones only replace the track.
-async function toggleScreen() {
-  if (media.screenTrack) {
-    media.screenOff();
-  } else {
-    try {
-      await media.screenOn(() => stopSharing());
-    } catch {
-      view.setStatus("open", "Screen sharing was cancelled or is not allowed.");
-      return;
-    }
-  }
-  await call?.replaceTrack("screen", media.screenTrack);
-  syncControls();
-}
-
-async function stopSharing() {
-  if (!media.screenTrack) return;
-  media.screenOff();
-  await call?.replaceTrack("screen", null);
-  syncControls();
+  syncMediaButtons(media);
+  syncHandButton(Boolean(call && handPosition(call, call.peerId)));
 }
 
 function leave(message) {
@@ -156,8 +112,13 @@ function leave(message) {
 
 function wireControls() {
   wireCallControls({
-    media, join, toggleCamera, toggleScreen, syncControls,
+    media, join, syncControls,
+    setStatus: view.setStatus,
     announceMedia: () => call?.announceMedia(),
+    sendCamera: () => call?.replaceTrack("video", media.cameraTrack),
+    // The screen is a second video beside the camera. The first share makes the server offer an
+    // m-line for it (the answer attaches the track); later ones only replace the track.
+    sendScreen: () => call?.replaceTrack("screen", media.screenTrack),
     sendChat: (text) => call?.send({ type: "chat", text }),
     replaceTrack: (kind, track) => call?.replaceTrack(kind, track),
   });

@@ -24,12 +24,64 @@ export function showCallStatus(status, state, reason, onClosed) {
   else if (state === "closed" && reason) onClosed(reason);
 }
 
+function setPressed(button, isOn, onLabel, offLabel) {
+  button.setAttribute("aria-pressed", String(isOn));
+  button.textContent = isOn ? onLabel : offLabel;
+}
+
+/** Show the microphone, camera and screen buttons as `media` is now. */
+export function syncMediaButtons(media) {
+  const s = media.state;
+  setPressed($("mic-button"), s.mic, "Microphone on", "Microphone off");
+  setPressed($("camera-button"), s.camera, "Camera on", "Camera off");
+  setPressed($("screen-button"), s.screen, "Stop sharing", "Share screen");
+  $("mic-button").disabled = !media.micTrack;
+}
+
+/** Show the raise-hand button as raised or not. */
+export function syncHandButton(isRaised) {
+  setPressed($("hand-button"), isRaised, "Lower hand", "Raise hand");
+}
+
 /**
  * Wire the controls both call pages have: join and join again, microphone, camera, screen,
- * chat and the device pickers. The callbacks reach the page's current call, if any.
+ * chat and the device pickers. The callbacks reach the page's current call, if any: the pages
+ * differ only in how they send what changed (`sendCamera`, `sendScreen`, `replaceTrack`).
  */
-export function wireCallControls({ media, join, toggleCamera, toggleScreen, syncControls,
-                                   announceMedia, sendChat, replaceTrack }) {
+export function wireCallControls({ media, join, syncControls, setStatus, announceMedia,
+                                   sendCamera, sendScreen, sendChat, replaceTrack }) {
+  async function toggleCamera() {
+    try {
+      if (media.cameraTrack) media.cameraOff();
+      else await media.cameraOn();
+    } catch (err) {
+      setStatus("open", `The camera could not be started (${err.name}).`);
+    }
+    $("preview-off").hidden = Boolean(media.cameraTrack);
+    await sendCamera();
+    syncControls();
+  }
+
+  // Also run when the browser's own "Stop sharing" ends the screen track.
+  async function stopSharing() {
+    if (!media.screenTrack) return;
+    media.screenOff();
+    await sendScreen();
+    syncControls();
+  }
+
+  async function toggleScreen() {
+    if (media.screenTrack) return stopSharing();
+    try {
+      await media.screenOn(stopSharing);
+    } catch {
+      setStatus("open", "Screen sharing was cancelled or is not allowed.");
+      return;
+    }
+    await sendScreen();
+    syncControls();
+  }
+
   $("join-button").addEventListener("click", join);
   $("rejoin-button").addEventListener("click", async () => {
     await startPreview(media);

@@ -4,7 +4,7 @@
 import { Call } from "./call.js";
 import { LocalMedia } from "./local-media.js";
 import { startPreview } from "./prejoin.js";
-import { addChatLine, showCallStatus, wireCallControls } from "./call-view.js";
+import { addChatLine, showCallStatus, syncMediaButtons, wireCallControls } from "./call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
@@ -19,11 +19,6 @@ const LEFT_REASONS = {
   dropped: "lost their connection",
   replaced: "rejoined from another tab",
 };
-
-function setPressed(button, isOn, onLabel, offLabel) {
-  button.setAttribute("aria-pressed", String(isOn));
-  button.textContent = isOn ? onLabel : offLabel;
-}
 
 function tileOf(peerId) {
   return document.querySelector(`.tile[data-peer-id="${CSS.escape(peerId)}"]`);
@@ -143,53 +138,18 @@ async function join() {
 }
 
 function syncControls() {
-  const s = media.state;
-  setPressed($("mic-button"), s.mic, "Microphone on", "Microphone off");
-  setPressed($("camera-button"), s.camera, "Camera on", "Camera off");
-  setPressed($("screen-button"), s.screen, "Stop sharing", "Share screen");
-  $("mic-button").disabled = !media.micTrack;
-  $("self-icons").textContent = iconsFor(s);
-}
-
-async function toggleCamera() {
-  try {
-    if (media.cameraTrack) media.cameraOff();
-    else await media.cameraOn();
-  } catch (err) {
-    view.setStatus("open", `The camera could not be started (${err.name}).`);
-  }
-  if (!media.screenTrack) await call?.replaceTrack("video", media.cameraTrack);
-  else call?.announceMedia();
-  $("preview-off").hidden = Boolean(media.cameraTrack);
-  syncControls();
-}
-
-async function toggleScreen() {
-  if (media.screenTrack) {
-    media.screenOff();
-  } else {
-    try {
-      await media.screenOn(() => stopSharing());
-    } catch (err) {
-      view.setStatus("open", "Screen sharing was cancelled or is not allowed.");
-      return;
-    }
-  }
-  await call?.replaceTrack("video", media.videoTrack);
-  syncControls();
-}
-
-async function stopSharing() {
-  if (!media.screenTrack) return;
-  media.screenOff();
-  await call?.replaceTrack("video", media.videoTrack);
-  syncControls();
+  syncMediaButtons(media);
+  $("self-icons").textContent = iconsFor(media.state);
 }
 
 function wireControls() {
   wireCallControls({
-    media, join, toggleCamera, toggleScreen, syncControls,
+    media, join, syncControls,
+    setStatus: view.setStatus,
     announceMedia: () => call?.announceMedia(),
+    // One video track: the screen while sharing, else the camera.
+    sendCamera: () => (media.screenTrack ? call?.announceMedia() : call?.replaceTrack("video", media.cameraTrack)),
+    sendScreen: () => call?.replaceTrack("video", media.videoTrack),
     sendChat: (text) => call?.sendChat(text),
     // While sharing, the screen is our video: a new camera waits until the share ends.
     replaceTrack: (kind, track) => (kind === "video" && media.screenTrack ? null : call?.replaceTrack(kind, track)),
