@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -66,3 +68,11 @@ def list_field(form: MultiDictProxy[str], name: str) -> list[str]:
     """A comma-separated text field as a list."""
     raw = form.get(name)
     return [part.strip() for part in raw.split(",") if part.strip()] if isinstance(raw, str) else []
+
+
+def local_to_aware(value: str, zone: str) -> datetime | str:
+    """A `datetime-local` field read in the user's own time zone (the raw text if unreadable)."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
+    except ValueError:
+        return value

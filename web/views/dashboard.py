@@ -28,12 +28,12 @@ async def landing(request: web.Request) -> web.Response:
 
 async def dashboard(request: web.Request) -> web.Response:
     user = await page_user(request)
+    now = utcnow()
     async with unit_of_work(request.app) as db:
         profile = await get_profile(db, user.id)
-        sessions = await sessions_of(db, user.id, since=utcnow())
+        sessions = await sessions_of(db, user.id, since=now)
         mentorships = await mentorships_of(db, user.id)
         action_items = await open_action_items_of(db, user.id)
-        now = utcnow()
         meetups = await meetups_of(db, user.id, since=now)
         suggestions = await suggestions_for(db, request.app[keys.GEOCODING].cities, user, now)
         people = await users_by_ids(
@@ -55,7 +55,7 @@ async def dashboard(request: web.Request) -> web.Response:
             "attribution": ATTRIBUTION,
             "mentorships": mentorships,
             "people": people,
-            "now": utcnow(),
+            "now": now,
             "asked": "asked" in request.query,
         },
     )

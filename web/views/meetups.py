@@ -15,9 +15,8 @@ from server.errors import not_found, validate
 from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
-from web.forms import read_form
+from web.forms import local_to_aware, read_form
 from web.rendering import page_user, redirect, render
-from web.views.mentoring import local_to_aware
 
 
 async def propose_submit(request: web.Request) -> web.Response:
@@ -61,10 +60,9 @@ async def reschedule_submit(request: web.Request) -> web.Response:
     meetup_id = int_param(request, "meetup_id")
     async with unit_of_work(request.app) as db:
         zone = (await get_profile(db, user.id)).timezone
-    data = validate(
-        RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
-    )
-    async with unit_of_work(request.app) as db:
+        data = validate(
+            RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
+        )
         await service.reschedule(db, user, meetup_id, data.starts_at.astimezone(UTC))
     raise redirect(f"/meetups/{meetup_id}")
 

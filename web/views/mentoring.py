@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from aiohttp import web
 
 from models.users import get_profile, mentors_directory
@@ -14,7 +11,7 @@ from server.params import int_param
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
 from server.services.sessions import create_session
-from web.forms import read_form
+from web.forms import local_to_aware, read_form
 from web.rendering import page_user, redirect, render
 
 
@@ -48,27 +45,17 @@ async def decide_submit(request: web.Request) -> web.Response:
     raise redirect("/dashboard")
 
 
-def local_to_aware(value: str, zone: str) -> datetime | str:
-    """A `datetime-local` field read in the user's own time zone (the raw text if unreadable)."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
-    except ValueError:
-        return value
-
-
 async def schedule_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
     async with unit_of_work(request.app) as db:
         zone = (await get_profile(db, user.id)).timezone
-    values = {
-        "title": form.get("title", ""),
-        "starts_at": local_to_aware(str(form.get("starts_at", "")), zone),
-        "duration_minutes": form.get("duration_minutes", ""),
-        "mentorship_id": form.get("mentorship_id") or None,
-        "kind": "one_on_one",
-    }
-    data = validate(SessionIn, values)
-    async with unit_of_work(request.app) as db:
-        session = await create_session(db, user, data)
+        values = {
+            "title": form.get("title", ""),
+            "starts_at": local_to_aware(str(form.get("starts_at", "")), zone),
+            "duration_minutes": form.get("duration_minutes", ""),
+            "mentorship_id": form.get("mentorship_id") or None,
+            "kind": "one_on_one",
+        }
+        session = await create_session(db, user, validate(SessionIn, values))
     raise redirect(f"/sessions/{session.id}")

@@ -13,9 +13,8 @@ from server.params import int_param
 from server.representations import series_json
 from server.schemas import OfficeHoursIn
 from server.services import office_hours as service
-from web.forms import read_form
+from web.forms import local_to_aware, read_form
 from web.rendering import page_user, redirect, render
-from web.views.mentoring import local_to_aware
 
 
 async def office_hours_page(request: web.Request) -> web.Response:
@@ -43,28 +42,25 @@ async def create_submit(request: web.Request) -> web.Response:
     form = await read_form(request)
     async with unit_of_work(request.app) as db:
         zone = (await get_profile(db, user.id)).timezone
-    values: dict[str, object] = {
-        "title": form.get("title", ""),
-        "topic": form.get("topic", ""),
-        "starts_at": local_to_aware(str(form.get("starts_at", "")), zone),
-        "duration_minutes": form.get("duration_minutes", ""),
-        "capacity": form.get("capacity", ""),
-        "admission": form.get("admission", "open"),
-    }
-    if form.get("weekly_until"):
-        values["recurrence"] = {"weekly_until": form.get("weekly_until")}
-    data = validate(OfficeHoursIn, values)
-    async with unit_of_work(request.app) as db:
-        await service.create_office_hours(db, user, data)
+        values: dict[str, object] = {
+            "title": form.get("title", ""),
+            "topic": form.get("topic", ""),
+            "starts_at": local_to_aware(str(form.get("starts_at", "")), zone),
+            "duration_minutes": form.get("duration_minutes", ""),
+            "capacity": form.get("capacity", ""),
+            "admission": form.get("admission", "open"),
+        }
+        if form.get("weekly_until"):
+            values["recurrence"] = {"weekly_until": form.get("weekly_until")}
+        await service.create_office_hours(db, user, validate(OfficeHoursIn, values))
     raise redirect("/office-hours?created=1")
 
 
 async def register_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
+    office_hours_id = int_param(request, "office_hours_id")
+    change = service.unregister if form.get("action") == "cancel" else service.register
     async with unit_of_work(request.app) as db:
-        if form.get("action") == "cancel":
-            await service.unregister(db, user, int_param(request, "office_hours_id"), utcnow())
-        else:
-            await service.register(db, user, int_param(request, "office_hours_id"), utcnow())
+        await change(db, user, office_hours_id, utcnow())
     raise redirect("/office-hours")
