@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -60,4 +63,54 @@ async def new_page(browser: Browser, server: TestServer) -> tuple[BrowserContext
     context = await browser.new_context(base_url=base, permissions=["camera", "microphone"])
     page = await context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Account:
+    """A user signed up through the API, and their login cookie."""
+
+    user_id: int
+    cookie: str
+
+
+async def sign_up(server: TestServer, email: str, name: str, role: str) -> Account:
+    """A new user with `PASSWORD`, logged in."""
+    async with aiohttp.ClientSession() as http:
+        response = await http.post(
+            server.make_url("/api/v1/auth/signup"),
+            json={"email": email, "password": PASSWORD, "name": name, "roles": [role]},
+        )
+        assert response.status == 201, await response.text()
+        user = (await response.json())["user"]
+        return Account(user["id"], response.cookies["tandem_session"].value)
+
+
+async def api_post(
+    server: TestServer,
+    who: Account,
+    path: str,
+    body: dict[str, Any],
+    expected: tuple[int, ...] = (200, 201),
+) -> Any:
+    """POST `body` to the JSON API as `who`; the answer's JSON."""
+    async with aiohttp.ClientSession(cookies={"tandem_session": who.cookie}) as http:
+        response = await http.post(server.make_url(path), json=body)
+        assert response.status in expected, await response.text()
+        return await response.json()
+
+
+async def page_as(
+    browser: Browser, server: TestServer, who: Account, errors: list[str] | None = None
+) -> tuple[BrowserContext, Page]:
+    """A fresh browser profile logged in as `who`; uncaught page errors go to `errors`."""
+    context, page = await new_page(browser, server)
+    if errors is not None:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+    await context.add_cookies(
+        [{"name": "tandem_session", "value": who.cookie, "url": str(server.make_url("/"))}]
+    )
     return context, page

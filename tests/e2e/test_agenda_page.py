@@ -2,56 +2,34 @@
 
 from __future__ import annotations
 
-from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, expect
 
-from tests.e2e.conftest import new_page
+from tests.e2e.conftest import PASSWORD, api_post, new_page, sign_up
 
 
 async def test_agenda_add_reorder_tick_and_template(
     browser: Browser, live_server: TestServer
 ) -> None:
-    base = str(live_server.make_url("/"))
-    async with ClientSession(base, cookie_jar=CookieJar(unsafe=True)) as http:
-        signed = await http.post(
-            "/api/v1/auth/signup",
-            json={
-                "email": "ag@example.org",
-                "password": "long enough pw",
-                "name": "Agnes",
-                "roles": ["mentor"],
-            },
-        )
-        assert signed.status == 201
-        other = await http.post(
-            "/api/v1/auth/signup",
-            json={
-                "email": "ag2@example.org",
-                "password": "long enough pw",
-                "name": "Bert",
-                "roles": ["mentee"],
-            },
-        )
-        bert_id = (await other.json())["user"]["id"]
-        await http.post(
-            "/api/v1/auth/login", json={"email": "ag@example.org", "password": "long enough pw"}
-        )
-        created = await http.post(
-            "/api/v1/sessions",
-            json={
-                "title": "Planning",
-                "starts_at": "2031-01-01T10:00:00Z",
-                "duration_minutes": 30,
-                "participant_ids": [bert_id],
-            },
-        )
-        session_id = (await created.json())["session"]["id"]
+    agnes = await sign_up(live_server, "ag@example.org", "Agnes", "mentor")
+    bert = await sign_up(live_server, "ag2@example.org", "Bert", "mentee")
+    created = await api_post(
+        live_server,
+        agnes,
+        "/api/v1/sessions",
+        {
+            "title": "Planning",
+            "starts_at": "2031-01-01T10:00:00Z",
+            "duration_minutes": 30,
+            "participant_ids": [bert.user_id],
+        },
+    )
+    session_id = created["session"]["id"]
 
     context, page = await new_page(browser, live_server)
     await page.goto(f"/login?next=/sessions/{session_id}")
     await page.get_by_label("E-mail").fill("ag@example.org")
-    await page.get_by_label("Password").fill("long enough pw")
+    await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await expect(page.get_by_text("No agenda yet")).to_be_visible()
 

@@ -21,10 +21,10 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.sdp import candidate_from_sdp
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from server import keys
-from tests.e2e.conftest import new_page
+from tests.e2e.conftest import Account, api_post, page_as, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -50,42 +50,16 @@ INBOUND = """async () => {
 }"""
 
 
-@dataclass
-class Account:
-    user_id: int
-    cookie: str
-
-
-async def _account(server: TestServer, email: str, name: str, role: str) -> Account:
-    async with aiohttp.ClientSession() as http:
-        response = await http.post(
-            server.make_url("/api/v1/auth/signup"),
-            json={
-                "email": email,
-                "password": "correct horse battery",
-                "name": name,
-                "roles": [role],
-            },
-        )
-        assert response.status == 201, await response.text()
-        user = (await response.json())["user"]
-        return Account(user["id"], response.cookies["tandem_session"].value)
-
-
 async def _session_now(server: TestServer, host: Account, guest: Account) -> int:
-    async with aiohttp.ClientSession(cookies={"tandem_session": host.cookie}) as http:
-        response = await http.post(
-            server.make_url("/api/v1/sessions"),
-            json={
-                "title": "Call test",
-                "starts_at": datetime.now(UTC).isoformat(),
-                "duration_minutes": 60,
-                "participant_ids": [guest.user_id],
-            },
-        )
-        assert response.status == 201, await response.text()
-        session_id: int = (await response.json())["session"]["id"]
-        return session_id
+    body = {
+        "title": "Call test",
+        "starts_at": datetime.now(UTC).isoformat(),
+        "duration_minutes": 60,
+        "participant_ids": [guest.user_id],
+    }
+    created = await api_post(server, host, "/api/v1/sessions", body, expected=(201,))
+    session_id: int = created["session"]["id"]
+    return session_id
 
 
 @dataclass
@@ -98,19 +72,9 @@ class Pair:
 
 @pytest.fixture
 async def pair(live_server: TestServer) -> Pair:
-    mentor = await _account(live_server, "mentor@example.org", "Mina Mentor", "mentor")
-    mentee = await _account(live_server, "mentee@example.org", "Theo <i>Mentee</i>", "mentee")
+    mentor = await sign_up(live_server, "mentor@example.org", "Mina Mentor", "mentor")
+    mentee = await sign_up(live_server, "mentee@example.org", "Theo <i>Mentee</i>", "mentee")
     return Pair(live_server, await _session_now(live_server, mentor, mentee), mentor, mentee)
-
-
-async def _page_as(
-    browser: Browser, server: TestServer, who: Account
-) -> tuple[BrowserContext, Page]:
-    context, page = await new_page(browser, server)
-    await context.add_cookies(
-        [{"name": "tandem_session", "value": who.cookie, "url": str(server.make_url("/"))}]
-    )
-    return context, page
 
 
 async def _enter_call(page: Page, session_id: int) -> None:
@@ -165,8 +129,8 @@ async def _replaced(page: Page, old_ids: set[str]) -> None:
 
 
 async def test_two_browsers_call_chat_reload_and_second_tab(browser: Browser, pair: Pair) -> None:
-    mentor_ctx, mentor = await _page_as(browser, pair.server, pair.mentor)
-    mentee_ctx, mentee = await _page_as(browser, pair.server, pair.mentee)
+    mentor_ctx, mentor = await page_as(browser, pair.server, pair.mentor)
+    mentee_ctx, mentee = await page_as(browser, pair.server, pair.mentee)
     await _enter_call(mentor, pair.session_id)
     await _enter_call(mentee, pair.session_id)
     await _media_flows(mentor)
@@ -267,7 +231,7 @@ async def receiver() -> AsyncIterator[_Receiver]:
 async def test_aiortc_client_and_browser_exchange_media(
     browser: Browser, pair: Pair, receiver: _Receiver
 ) -> None:
-    mentor_ctx, mentor = await _page_as(browser, pair.server, pair.mentor)
+    mentor_ctx, mentor = await page_as(browser, pair.server, pair.mentor)
     await _enter_call(mentor, pair.session_id)
 
     async with aiohttp.ClientSession(cookies={"tandem_session": pair.mentee.cookie}) as http:
@@ -338,8 +302,8 @@ async def test_aiortc_client_and_browser_exchange_media(
 async def test_without_camera_or_microphone_the_call_still_works(
     browser: Browser, pair: Pair
 ) -> None:
-    mentor_ctx, mentor = await _page_as(browser, pair.server, pair.mentor)
-    mentee_ctx, mentee = await _page_as(browser, pair.server, pair.mentee)
+    mentor_ctx, mentor = await page_as(browser, pair.server, pair.mentor)
+    mentee_ctx, mentee = await page_as(browser, pair.server, pair.mentee)
     await mentee_ctx.add_init_script(
         "navigator.mediaDevices.getUserMedia = async () => {"
         " throw new DOMException('denied', 'NotAllowedError'); };"

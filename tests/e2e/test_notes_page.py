@@ -7,54 +7,38 @@ import base64
 import json
 import re
 
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, expect
 from pycrdt import Doc, Text
 
-from tests.e2e.conftest import new_page
+from tests.e2e.conftest import PASSWORD, api_post, new_page, sign_up
 
 
 async def test_browser_and_python_client_type_together(
     browser: Browser, live_server: TestServer
 ) -> None:
-    base = str(live_server.make_url("/"))
-    async with ClientSession(base, cookie_jar=CookieJar(unsafe=True)) as mentee:
-        await mentee.post(
-            "/api/v1/auth/signup",
-            json={
-                "email": "np@example.org",
-                "password": "long enough pw",
-                "name": "Nora",
-                "roles": ["mentee"],
-            },
-        )
-        mentee_id = (await (await mentee.get("/api/v1/me")).json())["user"]["id"]
-        async with ClientSession(base, cookie_jar=CookieJar(unsafe=True)) as mentor:
-            await mentor.post(
-                "/api/v1/auth/signup",
-                json={
-                    "email": "nm@example.org",
-                    "password": "long enough pw",
-                    "name": "Max",
-                    "roles": ["mentor"],
-                },
-            )
-            created = await mentor.post(
-                "/api/v1/sessions",
-                json={
-                    "title": "Notes",
-                    "starts_at": "2031-01-01T10:00:00Z",
-                    "duration_minutes": 30,
-                    "participant_ids": [mentee_id],
-                },
-            )
-            session_id = (await created.json())["session"]["id"]
+    nora = await sign_up(live_server, "np@example.org", "Nora", "mentee")
+    mentor = await sign_up(live_server, "nm@example.org", "Max", "mentor")
+    created = await api_post(
+        live_server,
+        mentor,
+        "/api/v1/sessions",
+        {
+            "title": "Notes",
+            "starts_at": "2031-01-01T10:00:00Z",
+            "duration_minutes": 30,
+            "participant_ids": [nora.user_id],
+        },
+    )
+    session_id = created["session"]["id"]
 
+    base = str(live_server.make_url("/"))
+    async with ClientSession(base, cookies={"tandem_session": nora.cookie}) as mentee:
         context, page = await new_page(browser, live_server)
         await page.goto(f"/login?next=/sessions/{session_id}")
         await page.get_by_label("E-mail").fill("nm@example.org")
-        await page.get_by_label("Password").fill("long enough pw")
+        await page.get_by_label("Password").fill(PASSWORD)
         await page.get_by_role("button", name="Log in").click()
         await expect(page.locator("[data-notes-status]")).to_contain_text("Live")
 

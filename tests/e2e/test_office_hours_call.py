@@ -7,52 +7,16 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from server import keys
-from tests.e2e.conftest import new_page
+from tests.e2e.conftest import api_post, page_as, sign_up
 
 pytestmark = pytest.mark.browser
 
 MEDIA_DEADLINE = 20.0
-
-
-async def _account(server: TestServer, email: str, name: str, role: str) -> tuple[int, str]:
-    """A new user's id and login cookie."""
-    async with aiohttp.ClientSession() as http:
-        response = await http.post(
-            server.make_url("/api/v1/auth/signup"),
-            json={
-                "email": email,
-                "password": "correct horse battery",
-                "name": name,
-                "roles": [role],
-            },
-        )
-        assert response.status == 201, await response.text()
-        user_id: int = (await response.json())["user"]["id"]
-        return user_id, response.cookies["tandem_session"].value
-
-
-async def _api(server: TestServer, cookie: str, path: str, body: dict[str, Any]) -> Any:
-    async with aiohttp.ClientSession(cookies={"tandem_session": cookie}) as http:
-        response = await http.post(server.make_url(path), json=body)
-        assert response.status in (200, 201), await response.text()
-        return await response.json()
-
-
-async def _page_as(
-    browser: Browser, server: TestServer, cookie: str, errors: list[str]
-) -> tuple[BrowserContext, Page]:
-    context, page = await new_page(browser, server)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    await context.add_cookies(
-        [{"name": "tandem_session", "value": cookie, "url": str(server.make_url("/"))}]
-    )
-    return context, page
 
 
 async def _click_join(page: Page, session_id: int) -> None:
@@ -80,11 +44,11 @@ async def _decoding(page: Page, senders: int) -> dict[str, Any]:
 async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
     browser: Browser, live_server: TestServer
 ) -> None:
-    mentor_id, mentor_cookie = await _account(live_server, "m@example.org", "Mina Mentor", "mentor")
+    mentor_account = await sign_up(live_server, "m@example.org", "Mina Mentor", "mentor")
     series = (
-        await _api(
+        await api_post(
             live_server,
-            mentor_cookie,
+            mentor_account,
             "/api/v1/office-hours",
             {
                 "title": "Ask me anything",
@@ -99,10 +63,10 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
     errors: list[str] = []  # uncaught exceptions in any page
     mentees = []
     for n in (1, 2):
-        _, cookie = await _account(live_server, f"e{n}@example.org", f"Mentee {n}", "mentee")
-        await _api(live_server, cookie, f"/api/v1/office-hours/{series['id']}/register", {})
-        mentees.append(await _page_as(browser, live_server, cookie, errors))
-    mentor_ctx, mentor = await _page_as(browser, live_server, mentor_cookie, errors)
+        attendee = await sign_up(live_server, f"e{n}@example.org", f"Mentee {n}", "mentee")
+        await api_post(live_server, attendee, f"/api/v1/office-hours/{series['id']}/register", {})
+        mentees.append(await page_as(browser, live_server, attendee, errors))
+    mentor_ctx, mentor = await page_as(browser, live_server, mentor_account, errors)
 
     # The mentees arrive first and wait in the lobby; the mentor lets them in.
     for _, page in mentees:
