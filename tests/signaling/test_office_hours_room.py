@@ -447,9 +447,9 @@ async def host_ada_and_bob(
 
 
 async def flowing(counts: dict[str, int], peer_id: str) -> bool:
-    """Whether frames from `peer_id` keep arriving (more than a few within 0.6 s)."""
+    """Whether frames from `peer_id` keep arriving: more than 5 in a second (30 at full rate)."""
     before = counts[peer_id]
-    await asyncio.sleep(0.6)
+    await asyncio.sleep(1.0)
     return counts[peer_id] > before + 5
 
 
