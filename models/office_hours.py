@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -124,21 +124,55 @@ async def sessions_of_office_hours(
     db: AsyncSession, office_hours_id: int
 ) -> Sequence[MentoringSession]:
     """The occurrences of a series in time order."""
+    return (await occurrences_by_series(db, [office_hours_id])).get(office_hours_id, [])
+
+
+async def occurrences_by_series(
+    db: AsyncSession, office_hours_ids: Collection[int]
+) -> dict[int, list[MentoringSession]]:
+    """Each series' occurrences in time order, in one query; series without any are left out."""
+    if not office_hours_ids:
+        return {}
     result = await db.execute(
         select(MentoringSession)
-        .where(MentoringSession.office_hours_id == office_hours_id)
+        .where(MentoringSession.office_hours_id.in_(set(office_hours_ids)))
         .options(with_participants())
-        .order_by(MentoringSession.starts_at)
+        .order_by(MentoringSession.starts_at, MentoringSession.id)
     )
-    return result.scalars().all()
+    found: dict[int, list[MentoringSession]] = {}
+    for session in result.scalars():
+        assert session.office_hours_id is not None
+        found.setdefault(session.office_hours_id, []).append(session)
+    return found
 
 
 async def registration_count(db: AsyncSession, office_hours_id: int) -> int:
     """How many attendees registered for a series."""
+    return (await registration_counts(db, [office_hours_id])).get(office_hours_id, 0)
+
+
+async def registration_counts(
+    db: AsyncSession, office_hours_ids: Collection[int]
+) -> dict[int, int]:
+    """How many attendees registered for each series, in one query; zero counts are left out."""
+    if not office_hours_ids:
+        return {}
     result = await db.execute(
-        select(func.count()).where(OfficeHoursRegistration.office_hours_id == office_hours_id)
+        select(OfficeHoursRegistration.office_hours_id, func.count())
+        .where(OfficeHoursRegistration.office_hours_id.in_(set(office_hours_ids)))
+        .group_by(OfficeHoursRegistration.office_hours_id)
     )
-    return int(result.scalar_one())
+    return {series_id: int(count) for series_id, count in result}
+
+
+async def registered_ids(db: AsyncSession, user_id: int) -> set[int]:
+    """Ids of the series the user registered for."""
+    result = await db.execute(
+        select(OfficeHoursRegistration.office_hours_id).where(
+            OfficeHoursRegistration.user_id == user_id
+        )
+    )
+    return set(result.scalars())
 
 
 async def upcoming_office_hours(db: AsyncSession, now: datetime) -> Sequence[OfficeHours]:

@@ -9,10 +9,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.mentorships import Mentorship
-from models.office_hours import OfficeHours, registration_count, sessions_of_office_hours
+from models.office_hours import (
+    OfficeHours,
+    occurrences_by_series,
+    registered_ids,
+    registration_counts,
+)
 from models.sessions import MentoringSession
 from models.users import Profile, User, users_by_ids
-from server.services import office_hours as office_hours_service
 
 
 def public_profile(profile: Profile | None) -> dict[str, Any]:
@@ -125,12 +129,25 @@ async def series_json(
     db: AsyncSession, series: OfficeHours, user_id: int, now: datetime
 ) -> dict[str, Any]:
     """A series as the given user sees it, with the occurrences not yet ended."""
-    sessions = [s for s in await sessions_of_office_hours(db, series.id) if s.ends_at > now]
-    host = (await users_by_ids(db, [series.host_id])).get(series.host_id)
-    return office_hours_json(
-        series,
-        sessions,
-        registered=await registration_count(db, series.id),
-        host_name=host.name if host else None,
-        is_registered=series.id in await office_hours_service.registered_ids(db, user_id),
-    )
+    return (await series_list_json(db, [series], user_id, now))[0]
+
+
+async def series_list_json(
+    db: AsyncSession, series: Sequence[OfficeHours], user_id: int, now: datetime
+) -> list[dict[str, Any]]:
+    """Each series as `series_json` shows it, with a fixed number of queries for the whole list."""
+    ids = [s.id for s in series]
+    occurrences = await occurrences_by_series(db, ids)
+    counts = await registration_counts(db, ids)
+    hosts = await users_by_ids(db, [s.host_id for s in series])
+    mine = await registered_ids(db, user_id)
+    return [
+        office_hours_json(
+            each,
+            [s for s in occurrences.get(each.id, []) if s.ends_at > now],
+            registered=counts.get(each.id, 0),
+            host_name=host.name if (host := hosts.get(each.host_id)) else None,
+            is_registered=each.id in mine,
+        )
+        for each in series
+    ]

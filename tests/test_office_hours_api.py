@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+
+from server import keys
 from tests.conftest import JSON, Client, MakeClient, signup
 
 
@@ -135,3 +138,35 @@ async def test_office_hours_pages(client: Client, make_client: MakeClient) -> No
     assert done.status == 303
     listing = await (await mentee.get("/office-hours")).text()
     assert "Cancel registration" in listing and "4 of 5 places left" in listing
+
+
+async def test_listing_takes_the_same_queries_for_one_series_or_many(client: Client) -> None:
+    """The list loads occurrences, counts, hosts and my registrations once, not per series."""
+    await signup(client, "busy@example.org", roles=["mentor"])
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    engine = client.app[keys.ENGINE].sync_engine
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def queries_to_list() -> int:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            listed = await client.get("/api/v1/office-hours")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert listed.status == 200
+        return len(statements)
+
+    async def create(title: str) -> None:
+        body = {"title": title, "starts_at": start.isoformat(), "duration_minutes": 30}
+        created = await client.post("/api/v1/office-hours", json={**body, "capacity": 5})
+        assert created.status == 201
+
+    await create("One")
+    with_one = await queries_to_list()
+    for title in ("Two", "Three", "Four"):
+        await create(title)
+    assert await queries_to_list() == with_one

@@ -5,15 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.base import utcnow
-from models.office_hours import (
-    upcoming_office_hours,
-)
+from models.office_hours import upcoming_office_hours
 from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
 from server.errors import read_json
 from server.params import int_param
-from server.representations import office_hours_json, series_json
+from server.representations import office_hours_json, series_json, series_list_json
 from server.schemas import OfficeHoursIn
 from server.services import office_hours as service
 
@@ -41,9 +39,7 @@ async def upcoming(request: web.Request) -> web.Response:
     user = await require_user(request)
     now = utcnow()
     async with unit_of_work(request.app) as db:
-        found = [
-            await series_json(db, s, user.id, now) for s in await upcoming_office_hours(db, now)
-        ]
+        found = await series_list_json(db, await upcoming_office_hours(db, now), user.id, now)
     return web.json_response({"office_hours": [f for f in found if f["sessions"]]})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.office_hours import (
@@ -107,13 +107,3 @@ async def unregister(db: AsyncSession, user: User, office_hours_id: int, now: da
             SessionParticipant.session_id.in_(future), SessionParticipant.user_id == user.id
         )
     )
-
-
-async def registered_ids(db: AsyncSession, user_id: int) -> set[int]:
-    """Ids of the series the user registered for."""
-    result = await db.execute(
-        select(OfficeHoursRegistration.office_hours_id).where(
-            OfficeHoursRegistration.user_id == user_id
-        )
-    )
-    return set(result.scalars())
