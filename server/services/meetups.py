@@ -207,18 +207,21 @@ async def _groups(
         .unique()
         .all()
     )
+    if not series:
+        return []
+    # Every series' members and their profiles in two queries, not two per series.
+    member_ids: dict[int, set[int]] = {each.id: {each.host_id} for each in series}
+    registrations = await db.execute(
+        select(OfficeHoursRegistration.office_hours_id, OfficeHoursRegistration.user_id).where(
+            OfficeHoursRegistration.office_hours_id.in_(member_ids)
+        )
+    )
+    for series_id, member_id in registrations:
+        member_ids[series_id].add(member_id)
+    profiles = await _profiles(db, set().union(*member_ids.values()))
     found: list[Suggestion] = []
     for each in series:
-        member_ids = set(
-            (
-                await db.execute(
-                    select(OfficeHoursRegistration.user_id).where(
-                        OfficeHoursRegistration.office_hours_id == each.id
-                    )
-                )
-            ).scalars()
-        ) | {each.host_id}
-        members = _spots(list((await _profiles(db, member_ids)).values()))
+        members = _spots([profiles[uid] for uid in sorted(member_ids[each.id]) if uid in profiles])
         if len(members) < 3:  # a pair is a match, not a group
             continue
         groups = group_by_metro(
