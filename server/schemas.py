@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
@@ -33,6 +33,10 @@ def _timezone(value: str) -> str:
     return value
 
 
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
@@ -42,6 +46,8 @@ Password = Annotated[str, StringConstraints(min_length=10, max_length=256)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Timezone = Annotated[str, AfterValidator(_timezone)]
+# Clients send any offset; everything past validation is in UTC, as the database stores it.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
 SelfRole = Literal["mentor", "mentee"]
 
 
@@ -93,17 +99,11 @@ class MentorshipIn(Strict):
 
 class SessionIn(Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    starts_at: AwareDatetime
+    starts_at: UtcDatetime
     duration_minutes: Annotated[int, Field(ge=5, le=480)]
     kind: Literal["one_on_one", "office_hours"] = "one_on_one"
     participant_ids: Annotated[list[int], Field(max_length=100)] = []
     mentorship_id: int | None = None
-
-    def starts_at_utc(self) -> datetime:
-        """The start normalised to UTC."""
-        from datetime import UTC
-
-        return self.starts_at.astimezone(UTC)
 
 
 Minutes = Annotated[int, Field(ge=1, le=240)]
@@ -156,7 +156,7 @@ class RecurrenceIn(Strict):
 class OfficeHoursIn(Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     topic: Annotated[str, StringConstraints(max_length=2000)] = ""
-    starts_at: AwareDatetime
+    starts_at: UtcDatetime
     duration_minutes: Annotated[int, Field(ge=5, le=480)]
     capacity: Annotated[int, Field(ge=1, le=100)]
     admission: Literal["open", "lobby"] = "open"
@@ -171,15 +171,9 @@ class PlaceIn(Strict):
 class MeetupIn(Strict):
     participant_ids: Annotated[list[int], Field(min_length=1, max_length=50)]
     place: PlaceIn
-    starts_at: AwareDatetime
+    starts_at: UtcDatetime
     duration_minutes: Annotated[int, Field(ge=15, le=720)] = 90
-
-    def starts_at_utc(self) -> datetime:
-        """The start normalised to UTC."""
-        from datetime import UTC
-
-        return self.starts_at.astimezone(UTC)
 
 
 class RescheduleIn(Strict):
-    starts_at: AwareDatetime
+    starts_at: UtcDatetime

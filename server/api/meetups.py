@@ -106,20 +106,21 @@ async def mine(request: web.Request) -> web.Response:
     return web.json_response({"meetups": [meetup_json(m) for m in found]})
 
 
-@routes.route("POST", "/meetups/{meetup_id}/accept", "Accept a meetup")
-async def accept(request: web.Request) -> web.Response:
+async def _answer(request: web.Request, *, accept: bool) -> web.Response:
     user = await require_user(request)
     async with unit_of_work(request.app) as db:
-        meetup = await service.answer(db, user, int_param(request, "meetup_id"), accept=True)
+        meetup = await service.answer(db, user, int_param(request, "meetup_id"), accept=accept)
     return web.json_response({"meetup": meetup_json(meetup)})
+
+
+@routes.route("POST", "/meetups/{meetup_id}/accept", "Accept a meetup")
+async def accept(request: web.Request) -> web.Response:
+    return await _answer(request, accept=True)
 
 
 @routes.route("POST", "/meetups/{meetup_id}/decline", "Decline a meetup")
 async def decline(request: web.Request) -> web.Response:
-    user = await require_user(request)
-    async with unit_of_work(request.app) as db:
-        meetup = await service.answer(db, user, int_param(request, "meetup_id"), accept=False)
-    return web.json_response({"meetup": meetup_json(meetup)})
+    return await _answer(request, accept=False)
 
 
 @routes.route(
@@ -132,9 +133,7 @@ async def reschedule(request: web.Request) -> web.Response:
     user = await require_user(request)
     data = await read_json(request, RescheduleIn)
     async with unit_of_work(request.app) as db:
-        meetup = await service.reschedule(
-            db, user, int_param(request, "meetup_id"), data.starts_at.astimezone(utcnow().tzinfo)
-        )
+        meetup = await service.reschedule(db, user, int_param(request, "meetup_id"), data.starts_at)
     return web.json_response({"meetup": meetup_json(meetup)})
 
 

@@ -281,7 +281,7 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
         place_country=located.country,
         place_latitude=located.latitude,
         place_longitude=located.longitude,
-        starts_at=data.starts_at_utc(),
+        starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
         participants=[MeetupParticipant(user_id=user.id, response=Response.ACCEPTED)]
         + [MeetupParticipant(user_id=uid) for uid in sorted(invited)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +29,7 @@ async def create_office_hours(
     if not host.has_role("mentor"):
         raise ApiError(403, "not_a_mentor", "Only mentors can host office hours.")
     zone = (await get_profile(db, host.id)).timezone
-    first = data.starts_at.astimezone(UTC)
+    first = data.starts_at
     until = data.recurrence.weekly_until if data.recurrence else None
     if until is not None and until < first.date():
         raise ApiError(

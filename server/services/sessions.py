@@ -46,7 +46,7 @@ async def create_session(db: AsyncSession, host: User, data: SessionIn) -> Mento
     session = MentoringSession(
         kind=SessionKind(data.kind),
         title=data.title,
-        starts_at=data.starts_at_utc(),
+        starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
         host_id=host.id,
         mentorship_id=data.mentorship_id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from aiohttp import web
 
 from models.meetups import get_meetup_for
@@ -63,7 +61,7 @@ async def reschedule_submit(request: web.Request) -> web.Response:
         data = validate(
             RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
         )
-        await service.reschedule(db, user, meetup_id, data.starts_at.astimezone(UTC))
+        await service.reschedule(db, user, meetup_id, data.starts_at)
     raise redirect(f"/meetups/{meetup_id}")
 
 
