@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, or_, select
+from sqlalchemy import Enum, ForeignKey, String, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,8 +76,8 @@ async def open_mentorship_between(
 async def active_mentee_count(db: AsyncSession, mentor_id: int) -> int:
     """How many active mentorships the mentor has: compared with their capacity."""
     result = await db.execute(
-        select(Mentorship.id).where(
+        select(func.count()).where(
             Mentorship.mentor_id == mentor_id, Mentorship.status == MentorshipStatus.ACTIVE
         )
     )
-    return len(result.all())
+    return int(result.scalar_one())

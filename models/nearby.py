@@ -132,13 +132,8 @@ class NearbyIndex:
     @classmethod
     def build(cls, ids: ArrayLike, lats: ArrayLike, lons: ArrayLike) -> NearbyIndex:
         """Index people by position."""
-        id_array = np.asarray(ids)
-        n = len(id_array)
-        return cls(
-            id_array,
-            np.asarray(lats, dtype=np.float64).reshape(n),
-            np.asarray(lons, dtype=np.float64).reshape(n),
-        )
+        people = People.of(ids, lats, lons, 0.0)
+        return cls(people.ids, people.lats, people.lons)
 
     def __len__(self) -> int:
         return len(self.ids)
