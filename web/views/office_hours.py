@@ -10,7 +10,7 @@ from models.users import get_profile
 from server.db import unit_of_work
 from server.errors import validate
 from server.params import int_param
-from server.representations import series_json
+from server.representations import series_list_json
 from server.schemas import OfficeHoursIn
 from server.services import office_hours as service
 from web.forms import local_to_aware, read_form
@@ -21,9 +21,7 @@ async def office_hours_page(request: web.Request) -> web.Response:
     user = await page_user(request)
     now = utcnow()
     async with unit_of_work(request.app) as db:
-        series = [
-            await series_json(db, s, user.id, now) for s in await upcoming_office_hours(db, now)
-        ]
+        series = await series_list_json(db, await upcoming_office_hours(db, now), user.id, now)
         zone = (await get_profile(db, user.id)).timezone
     return await render(
         request,
