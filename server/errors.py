@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -87,3 +88,15 @@ async def read_json(request: web.Request, model: type[Model]) -> Model:
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
     return validate(model, data)
+
+
+def refuse_if_over(starts_at: datetime, duration_minutes: int, now: datetime) -> None:
+    """Refuse a time that is already over: it is almost always a mistyped date or AM/PM, and
+    booking it would only show "this session has ended" later."""
+    if starts_at + timedelta(minutes=duration_minutes) <= now:
+        raise ApiError(
+            422,
+            "validation_error",
+            "That time is already over.",
+            fields={"starts_at": "Pick a time that has not passed yet."},
+        )

@@ -180,6 +180,11 @@ async def test_propose_accept_and_export_ics(client: Client, make_client: MakeCl
         await outsider.post(f"/api/v1/meetups/{meetup['id']}/accept", headers=JSON)
     ).status == 404
 
+    to_the_past = await mentor.post(
+        f"/api/v1/meetups/{meetup['id']}/reschedule", json={"starts_at": "2020-05-05T10:00:00Z"}
+    )
+    assert to_the_past.status == 422
+    assert "starts_at" in (await to_the_past.json())["error"]["fields"]
     moved = await mentor.post(
         f"/api/v1/meetups/{meetup['id']}/reschedule",
         json={"starts_at": (starts + timedelta(days=1)).isoformat()},

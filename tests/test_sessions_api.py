@@ -93,6 +93,8 @@ async def test_session_validation(client: Client, make_client: MakeClient) -> No
         ({**base, "kind": "party"}, "kind"),
         ({**base, "participant_ids": [987654]}, "participant_ids"),
         ({**base, "title": ""}, "title"),
+        # Already over (a mistyped year, say): refused rather than booked as "ended".
+        ({**base, "starts_at": "2020-01-01T09:00:00Z"}, "starts_at"),
     ]
     for body, field in cases:
         response = await client.post("/api/v1/sessions", json=body)

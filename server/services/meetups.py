@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.availability import shared_slots
+from models.base import utcnow
 from models.geo import distance_band, haversine_km
 from models.meeting_place import Objective, suggest_meeting_place
 from models.meetups import Meetup, MeetupParticipant, Response, get_meetup_for
@@ -22,7 +23,7 @@ from models.nearby import People, group_by_metro, k_nearest_eligible
 from models.office_hours import OfficeHours, OfficeHoursRegistration
 from models.places import CityTable, Place
 from models.users import Profile, User, users_by_ids
-from server.errors import ApiError, not_found
+from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import MeetupIn
 from server.services.geocoding import Geocoding
 
@@ -251,6 +252,7 @@ async def _groups(
 
 async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: MeetupIn) -> Meetup:
     """Propose a meetup in a named city; the proposer has accepted already."""
+    refuse_if_over(data.starts_at, data.duration_minutes, utcnow())
     invited = set(data.participant_ids) - {user.id}
     if not invited:
         raise ApiError(
@@ -310,6 +312,7 @@ async def reschedule(db: AsyncSession, user: User, meetup_id: int, starts_at: da
     meetup = await get_meetup_for(db, meetup_id, user.id)
     if meetup is None:
         raise not_found("meetup")
+    refuse_if_over(starts_at, meetup.duration_minutes, utcnow())
     meetup.starts_at = starts_at
     for participant in meetup.participants:
         participant.response = (

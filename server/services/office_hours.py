@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import utcnow
 from models.office_hours import (
     MAX_OCCURRENCES,
     Admission,
@@ -18,7 +19,7 @@ from models.office_hours import (
 )
 from models.sessions import MentoringSession, SessionKind, SessionParticipant
 from models.users import User, get_profile
-from server.errors import ApiError, not_found
+from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import OfficeHoursIn
 
 
@@ -30,6 +31,7 @@ async def create_office_hours(
         raise ApiError(403, "not_a_mentor", "Only mentors can host office hours.")
     zone = (await get_profile(db, host.id)).timezone
     first = data.starts_at
+    refuse_if_over(first, data.duration_minutes, utcnow())
     until = data.recurrence.weekly_until if data.recurrence else None
     if until is not None and until < first.date():
         raise ApiError(

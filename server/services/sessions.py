@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import utcnow
 from models.mentorships import Mentorship, MentorshipStatus
 from models.sessions import MentoringSession, SessionKind, SessionParticipant
 from models.users import User, users_by_ids
-from server.errors import ApiError
+from server.errors import ApiError, refuse_if_over
 from server.schemas import SessionIn
 from server.services.agenda import carry_over
 
 
 async def create_session(db: AsyncSession, host: User, data: SessionIn) -> MentoringSession:
     """Schedule a session hosted by `host`; a mentorship's session has its pair as participants."""
+    refuse_if_over(data.starts_at, data.duration_minutes, utcnow())
     participant_ids = set(data.participant_ids) | {host.id}
     if data.mentorship_id is not None:
         mentorship = await db.get(Mentorship, data.mentorship_id)

@@ -10,7 +10,8 @@ from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
-from models.sessions import Attendance
+from models.base import utcnow
+from models.sessions import Attendance, MentoringSession
 from server import keys
 from server.app import create_app
 from server.security import JoinToken
@@ -95,7 +96,13 @@ async def test_outside_the_time_window_the_room_is_closed(cast: Cast) -> None:
     page = await cast.mentee.get(f"/sessions/{later}/room")
     assert page.status == 409
     assert "You can join from" in await page.text()
-    finished = await schedule(cast.mentor, cast.mentee_id, starts_in=timedelta(hours=-3))
+    # A session that is over (nobody can book one: it is moved back in the database).
+    finished = await schedule(cast.mentor, cast.mentee_id, starts_in=timedelta(hours=1))
+    async with cast.mentor.app[keys.DB]() as db:
+        session = await db.get(MentoringSession, finished)
+        assert session is not None
+        session.starts_at = utcnow() - timedelta(hours=3)
+        await db.commit()
     response = await cast.mentee.get(f"/api/v1/sessions/{finished}/join")
     assert (await response.json())["error"]["code"] == "session_ended"
 
