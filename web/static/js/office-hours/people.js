@@ -1,6 +1,8 @@
 // The people list (hands, media state, who is speaking) and the lobby, with the host's controls
 // as labelled buttons so they work from the keyboard.
 
+import { icon } from "../room/call-view.js";
+
 const $ = (id) => document.getElementById(id);
 
 /** 1-based place of a peer's raised hand, or 0. */
@@ -60,8 +62,9 @@ export function renderPeople(call, media, speaker) {
     const state = document.createElement("span");
     state.className = "state";
     const position = handPosition(call, person.peer_id);
-    state.textContent = [position ? `✋ ${position}` : "", mediaText(isSelf ? media.state : person.media)]
-      .filter(Boolean).join(" · ");
+    if (position) state.append(icon("hand"));
+    state.append([position ? `hand raised (${position})` : "", mediaText(isSelf ? media.state : person.media)]
+      .filter(Boolean).join(" · "));
     item.append(name, state);
     if (call.isHost && !isSelf) item.append(hostControls(call, person));
     return item;
