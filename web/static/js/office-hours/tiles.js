@@ -63,7 +63,7 @@ export class Tiles {
     const isSelf = person.peer_id === call.peerId;
     const name = document.createElement("span");
     name.className = "name";
-    name.textContent = isSelf ? `You (${person.name})` : person.name;
+    name.textContent = isSelf ? "You" : person.name;
     const extra = document.createElement("span");
     extra.className = "media-icons";
     const notes = [];
