@@ -117,10 +117,11 @@ async def test_preview_leave_and_join_again(
 async def test_call_screen_as_people_know_it(browser: Browser, live_server: TestServer) -> None:
     mentor, mentee, session_id = await _people(live_server)
     # The mentor reads times in Kolkata (UTC+5:30, so a UTC time would show the wrong minutes).
+    errors: list[str] = []  # uncaught exceptions in either page
     mentor_ctx, mine = await page_as(
-        browser, live_server, mentor, viewport=DESKTOP, timezone_id="Asia/Kolkata"
+        browser, live_server, mentor, errors, viewport=DESKTOP, timezone_id="Asia/Kolkata"
     )
-    mentee_ctx, theirs = await page_as(browser, live_server, mentee, viewport=DESKTOP)
+    mentee_ctx, theirs = await page_as(browser, live_server, mentee, errors, viewport=DESKTOP)
 
     # Alone: the header names the session, counts the time and says whom we wait for.
     await _enter_call(mine, session_id)
@@ -192,5 +193,6 @@ async def test_call_screen_as_people_know_it(browser: Browser, live_server: Test
         for where in ("0", "document.body.scrollHeight"):
             await mine.evaluate(f"() => window.scrollTo(0, {where})")
             await _in_viewport(mine, mine.get_by_role("button", name="Leave"))
+    assert not errors, errors
     await mentor_ctx.close()
     await mentee_ctx.close()
