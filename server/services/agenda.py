@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import (
@@ -20,6 +23,10 @@ from server.schemas import (
     AgendaItemIn,
     AgendaItemPatch,
 )
+
+# Sends a message to everyone connected to a session's live channel (the notes socket), where
+# the session's page and its call both listen; the signaling layer provides it.
+AgendaAnnouncer = Callable[[int, dict[str, Any]], None]
 
 
 def _check_owner(session: MentoringSession, owner_id: int | None, field: str = "owner_id") -> None:
@@ -133,11 +140,14 @@ async def add_action_item(
 
 
 async def update_action_item(
-    db: AsyncSession, item: ActionItem, data: ActionItemPatch
+    db: AsyncSession, item: ActionItem, data: ActionItemPatch, session: MentoringSession
 ) -> ActionItem:
-    """Tick off or edit an action item."""
-    for key, value in data.model_dump(exclude_unset=True).items():
-        if key in {"title", "done"} and value is None:
+    """Tick off or edit an action item; a new owner must take part in its session."""
+    changes = data.model_dump(exclude_unset=True)
+    if "owner_id" in changes:
+        _check_owner(session, changes["owner_id"])
+    for key, value in changes.items():
+        if key in {"title", "done", "owner_id"} and value is None:
             continue
         setattr(item, key, value)
     await db.flush()
