@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, expect
 
-from tests.e2e.conftest import api_post, page_as, sign_up
+from tests.e2e.conftest import Account, api_post, page_as, sign_up
 from tests.e2e.people import api_call, mentor_and_mentee
 
 
-async def _weekly_office_hours(server: TestServer, host: object) -> None:
+async def _weekly_office_hours(server: TestServer, host: Account) -> None:
     await api_post(
         server,
-        host,  # type: ignore[arg-type]
+        host,
         "/api/v1/office-hours",
         {
             "title": "Career Q&A",
