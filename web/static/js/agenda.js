@@ -74,7 +74,7 @@ export function attachAgenda(root, panels) {
     const due = el("input", { type: "date", id: `agenda-action-due-${item.id}`, name: "due_on", min: todayISO() });
     const cancel = () => close(item, "action");
     const f = el("form", { className: "inline-editor", dataset: { editor: `agenda-action-${item.id}` } },
-      el("span", { className: "meta", textContent: `Action item: “${item.title}”` }),
+      el("span", { className: "meta editor-note", textContent: `New action item: “${item.title}”` }),
       labelled("Owner", owner), labelled("Due (optional)", due),
       el("button", { type: "submit", className: "primary small", textContent: "Add action item" }),
       smallButton("Cancel", `Cancel the action item “${item.title}”`, cancel));

@@ -46,7 +46,8 @@ export function ownerSelect(people, { id, name = "owner_id", selected = "", none
 
 /** A labelled field for an inline form: [label, control]. */
 export function labelled(text, control) {
-  return el("span", { className: "inline-field" }, el("label", { htmlFor: control.id, textContent: text }), control);
+  const grow = control.type === "text" ? " grow" : "";
+  return el("span", { className: "inline-field" + grow }, el("label", { htmlFor: control.id, textContent: text }), control);
 }
 
 /** Re-render `container` without losing what is being typed in an open inline editor, or
