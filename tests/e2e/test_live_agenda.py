@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Dialog, expect
@@ -93,7 +93,9 @@ async def test_agenda_and_action_items_are_edited_in_place_and_finished(
     await expect(owner.locator("option")).to_have_text(["Mira", "Noor"])  # participants only
     await owner.select_option(label="Noor")
     due = page.locator("[data-agenda-list] input[type=date]")
-    assert await due.get_attribute("min") == date.today().isoformat()
+    # The browser's own today (its zone), not the server's.
+    today = await page.evaluate("new Date().toLocaleDateString('sv')")
+    assert await due.get_attribute("min") == today
     await due.fill("2031-02-03")
     await page.get_by_role("button", name="Add action item").click()
     item = page.locator(".action-item", has_text="Portfolio review")
@@ -137,3 +139,33 @@ async def test_action_items_are_ticked_off_on_the_dashboard(
     await expect(page.get_by_role("checkbox", name="Send CV")).to_have_count(0)
     await expect(page.get_by_role("checkbox", name="Book a mock interview")).not_to_be_checked()
     await context.close()
+
+
+async def test_agenda_changes_reach_the_call_page_too(
+    browser: Browser, live_server: TestServer
+) -> None:
+    mentor = await sign_up(live_server, "cm@example.org", "Cara", "mentor")
+    mentee = await sign_up(live_server, "ce@example.org", "Dev", "mentee")
+    soon = (datetime.now(UTC) + timedelta(minutes=2)).isoformat()
+    created = await api_post(
+        live_server,
+        mentor,
+        "/api/v1/sessions",
+        {
+            "title": "Now",
+            "starts_at": soon,
+            "duration_minutes": 30,
+            "participant_ids": [mentee.user_id],
+        },
+    )
+    session_id = created["session"]["id"]
+    call_context, call_page = await page_as(browser, live_server, mentor)
+    await call_page.goto(f"/sessions/{session_id}/room")
+    await expect(call_page.locator("[data-notes-status]")).to_have_text(
+        "Live: changes save as you type"
+    )
+    await api_post(
+        live_server, mentee, f"/api/v1/sessions/{session_id}/agenda", {"title": "Warm-up"}
+    )
+    await expect(call_page.locator(".agenda-title", has_text="Warm-up")).to_be_visible()
+    await call_context.close()
