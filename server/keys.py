@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
     from server.services.accounts import Locator
-    from server.services.agenda import AgendaAnnouncer
+    from server.services.agenda import AgendaFeed
     from server.services.geocoding import Geocoding
     from server.settings import Settings
     from server.throttle import LoginThrottle
@@ -30,4 +30,4 @@ OFFICE_HOURS_ROOMS: web.AppKey[OfficeHoursRooms] = web.AppKey("office_hours_room
 NOTES_ROOMS: web.AppKey[RoomRegistry] = web.AppKey("notes_rooms")
 NOTES: web.AppKey[NotesHub] = web.AppKey("notes")
 # How the agenda API tells everyone on a session's page or call that its agenda changed.
-AGENDA_CHANGED: web.AppKey[AgendaAnnouncer] = web.AppKey("agenda_changed")
+AGENDA_FEED: web.AppKey[AgendaFeed] = web.AppKey("agenda_feed")

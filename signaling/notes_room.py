@@ -26,7 +26,7 @@ from models.notes_doc import (
     check_access,
 )
 from server import keys
-from server.services.agenda import AgendaAnnouncer
+from server.services.agenda import AgendaAnnouncer, AgendaFeed
 from signaling.handler import notes_socket
 from signaling.messages import ClientMessage
 from signaling.notes_sync import NotesHub
@@ -211,7 +211,7 @@ def setup_notes(app: web.Application) -> None:
     channel = NotesChannel()
     channel.attach(registry)
     app[keys.NOTES_ROOMS] = registry
-    app[keys.AGENDA_CHANGED] = announcer(registry)
+    app[keys.AGENDA_FEED] = AgendaFeed(announcer(registry))
     app.router.add_get("/ws/sessions/{session_id}/notes", notes_socket)
 
     async def running(app: web.Application) -> AsyncIterator[None]:

@@ -74,11 +74,17 @@ async def agenda_message(db: AsyncSession, session_id: int) -> dict[str, Any]:
     }
 
 
-def announce(request: web.Request, message: dict[str, Any]) -> None:
+async def announce(request: web.Request, session_id: int) -> None:
     """Show a stored change live to everyone on the session's page or in its call."""
-    announcer = request.app.get(keys.AGENDA_CHANGED)
-    if announcer is not None:
-        announcer(message["session_id"], message)
+    feed = request.app.get(keys.AGENDA_FEED)
+    if feed is None:
+        return
+
+    async def snapshot() -> dict[str, Any]:
+        async with unit_of_work(request.app) as db:  # read after the change was committed
+            return await agenda_message(db, session_id)
+
+    await feed.publish(session_id, snapshot)
 
 
 @routes.route("GET", "/sessions/{session_id}/agenda", "The session's agenda, in order")
@@ -97,8 +103,7 @@ async def add_agenda_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.add_item(db, session, data)
-        message = await agenda_message(db, session.id)
-    announce(request, message)
+    await announce(request, session.id)
     return web.json_response({"item": agenda_item_json(item)}, status=201)
 
 
@@ -113,9 +118,11 @@ async def patch_agenda_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.update_item(db, session, int_param(request, "item_id"), data)
-        message = await agenda_message(db, session.id)
-    announce(request, message)
-    return web.json_response({"item": agenda_item_json(item), "items": message["items"]})
+        items = await agenda_of(db, session.id)
+    await announce(request, session.id)
+    return web.json_response(
+        {"item": agenda_item_json(item), "items": [agenda_item_json(i) for i in items]}
+    )
 
 
 @routes.route(
@@ -125,8 +132,7 @@ async def delete_agenda_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         await agenda.delete_item(db, session, int_param(request, "item_id"))
-        message = await agenda_message(db, session.id)
-    announce(request, message)
+    await announce(request, session.id)
     return web.Response(status=204)
 
 
@@ -142,8 +148,7 @@ async def apply_agenda_template(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         items = await agenda.apply_template(db, session, data.template)
-        message = await agenda_message(db, session.id)
-    announce(request, message)
+    await announce(request, session.id)
     return web.json_response({"items": [agenda_item_json(i) for i in items]}, status=201)
 
 
@@ -167,8 +172,7 @@ async def add_action_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.add_action_item(db, session, data)
-        message = await agenda_message(db, session.id)
-    announce(request, message)
+    await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)}, status=201)
 
 
@@ -195,6 +199,5 @@ async def patch_action_item(request: web.Request) -> web.Response:
         if item is None or session is None:
             raise not_found("action item")
         item = await agenda.update_action_item(db, item, data, session)
-        message = await agenda_message(db, session.id)
-    announce(request, message)
+    await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)})
