@@ -39,9 +39,11 @@ async def render_dashboard(
     user: User,
     *,
     schedule: dict[str, Any] | None = None,
+    meet_error: str = "",
     status: int = 200,
 ) -> web.Response:
-    """The dashboard; `schedule` re-opens a scheduling form with what was typed and its errors."""
+    """The dashboard; `schedule` re-opens a scheduling form with what was typed and its errors,
+    `meet_error` says why a meetup was not proposed."""
     now = utcnow()
     async with unit_of_work(request.app) as db:
         profile = await get_profile(db, user.id)
@@ -73,6 +75,7 @@ async def render_dashboard(
             "asked": "asked" in request.query,
             "schedule": schedule or {},
             "open_schedule": request.query.get("schedule", ""),
+            "meet_error": meet_error,
         },
         status=status,
     )

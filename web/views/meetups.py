@@ -12,12 +12,13 @@ from models.places import ATTRIBUTION
 from models.users import User, get_profile, users_by_ids
 from server import keys
 from server.db import unit_of_work
-from server.errors import ApiError, not_found, validate
+from server.errors import ApiError, not_found
 from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
 from web.forms import local_to_aware, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
+from web.views.dashboard import render_dashboard
 
 
 async def propose_submit(request: web.Request) -> web.Response:
@@ -28,9 +29,14 @@ async def propose_submit(request: web.Request) -> web.Response:
         "place": {"name": form.get("place_name", ""), "country": form.get("place_country", "")},
         "starts_at": form.get("starts_at", ""),
     }
-    data = validate(MeetupIn, values)
-    async with unit_of_work(request.app) as db:
-        await service.propose(db, request.app[keys.GEOCODING], user, data)
+    try:
+        data = validate_form(MeetupIn, values)
+        async with unit_of_work(request.app) as db:
+            await service.propose(db, request.app[keys.GEOCODING], user, data)
+    except ApiError as exc:
+        reason = " ".join((exc.fields or {}).values()) or exc.message
+        note = f"The meetup was not proposed: {reason}"
+        return await render_dashboard(request, user, meet_error=note, status=exc.status)
     raise redirect("/dashboard#meet")
 
 
