@@ -5,12 +5,62 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from models.database import create_engine, upgrade
 from server.settings import SettingsError, finalize, settings_from_env
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+# Chatty libraries: their INFO lines (every ICE candidate pair, ...) drown the console.
+QUIET_LOGGERS = ("aioice", "aiortc")
+
+
+class RequestLog(AbstractAccessLogger):
+    """One line per request, except static files (a page load fetches a dozen); paths only,
+    never query strings, which may carry join tokens."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if request.path.startswith("/static/") or not self.logger.isEnabledFor(logging.INFO):
+            return
+        self.logger.info(
+            "%s %s %s %s %.0f ms",
+            request.remote,
+            request.method,
+            request.path,
+            response.status,
+            time * 1000,
+        )
+
+
+def configure_logging(level_name: str) -> None:
+    """Log at `level_name`; the chatty libraries only from WARNING up (or at debug)."""
+    level = getattr(logging, level_name.upper())
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+    for name in QUIET_LOGGERS:
+        quiet = level if level <= logging.DEBUG else max(level, logging.WARNING)
+        logging.getLogger(name).setLevel(quiet)
+
+
+async def _serve(app: web.Application, host: str, port: int, banner: list[str]) -> None:
+    """Serve until SIGINT or SIGTERM; the banner is printed once listening, so it comes last."""
+    runner = web.AppRunner(app, access_log_class=RequestLog, shutdown_timeout=5)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        print("\n".join([*banner, f"Tandem is running at {site.name}/"]), flush=True)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
     serving.add_argument("--host", help="address to listen on (TANDEM_HOST, default 127.0.0.1)")
     serving.add_argument("--port", type=int, help="port to listen on (TANDEM_PORT, default 8080)")
     serving.add_argument("--demo", action="store_true", help="load demo users and sessions first")
+    serving.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        help="how much to log: debug, info (the default: one line per page or API request), "
+        "warning or error",
+    )
     parser = argparse.ArgumentParser(
         prog="tandem", description="Tandem mentoring platform", parents=[serving]
     )
@@ -41,9 +97,7 @@ async def _upgrade(url: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `tandem` and `python -m server`."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(getattr(args, "log_level", None) or "info")
     try:
         settings = finalize(settings_from_env())
     except SettingsError as exc:
@@ -64,16 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     from server.app import create_app
 
+    banner: list[str] = []
     if getattr(args, "demo", False):
         from server.demo import DEMO_PASSWORD, load_demo
 
         asyncio.run(load_demo(settings))
-        print(
+        banner.append(
             f"Demo login: maya@demo.tandem / {DEMO_PASSWORD} (mentor), "
             f"leo@demo.tandem / {DEMO_PASSWORD} (mentee)"
         )
-    print(f"Tandem is running at http://{settings.host}:{settings.port}/", flush=True)
-    web.run_app(
-        create_app(settings), host=settings.host, port=settings.port, print=None, shutdown_timeout=5
-    )
+    asyncio.run(_serve(create_app(settings), settings.host, settings.port, banner))
     return 0

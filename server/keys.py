@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
     from server.services.accounts import Locator
+    from server.services.agenda import AgendaFeed
     from server.services.geocoding import Geocoding
     from server.settings import Settings
     from server.throttle import LoginThrottle
@@ -28,3 +29,5 @@ GEOCODING: web.AppKey[Geocoding] = web.AppKey("geocoding")
 OFFICE_HOURS_ROOMS: web.AppKey[OfficeHoursRooms] = web.AppKey("office_hours_rooms")
 NOTES_ROOMS: web.AppKey[RoomRegistry] = web.AppKey("notes_rooms")
 NOTES: web.AppKey[NotesHub] = web.AppKey("notes")
+# How the agenda API tells everyone on a session's page or call that its agenda changed.
+AGENDA_FEED: web.AppKey[AgendaFeed] = web.AppKey("agenda_feed")

@@ -145,6 +145,7 @@ class ActionItemPatch(Strict):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
         | None
     ) = None
+    owner_id: int | None = None
     due_on: date | None = None
     done: bool | None = None
 

@@ -26,6 +26,7 @@ from models.notes_doc import (
     check_access,
 )
 from server import keys
+from server.services.agenda import AgendaAnnouncer, AgendaFeed
 from signaling.handler import notes_socket
 from signaling.messages import ClientMessage
 from signaling.notes_sync import NotesHub
@@ -193,12 +194,24 @@ class NotesChannel:
                 log.exception("room %s: releasing notes doc %s failed", session_id, doc)
 
 
+def announcer(registry: RoomRegistry) -> AgendaAnnouncer:
+    """Sends a message to everyone with a session's notes open (its page, its call)."""
+
+    def announce(session_id: int, message: dict[str, Any]) -> None:
+        room = registry.room(session_id)
+        if room is not None:
+            room.broadcast(message)
+
+    return announce
+
+
 def setup_notes(app: web.Application) -> None:
     """Notes rooms at /ws/sessions/{id}/notes, the hub, and end-of-session versions."""
     registry = RoomRegistry(is_call=False, one_connection_per_user=False)
     channel = NotesChannel()
     channel.attach(registry)
     app[keys.NOTES_ROOMS] = registry
+    app[keys.AGENDA_FEED] = AgendaFeed(announcer(registry))
     app.router.add_get("/ws/sessions/{session_id}/notes", notes_socket)
 
     async def running(app: web.Application) -> AsyncIterator[None]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import JSON, Client, MakeClient, signup
+from tests.signaling.conftest import receive
 
 
 async def _mentorship_session(
@@ -150,3 +153,61 @@ async def test_non_participants_get_404_everywhere(client: Client, make_client: 
         response = await outsider.request(method, path, json=body, headers=JSON)
         assert response.status == 404, (method, path)
     assert await _titles(client, sid) == ["Private"]
+
+
+async def test_changes_are_sent_live_to_the_sessions_notes_sockets_only(
+    client: Client, make_client: MakeClient
+) -> None:
+    mentor, mentee, mentee_client, mentorship_id, session_id = await _mentorship_session(
+        client, make_client
+    )
+    other_session = await _session(client, mentorship_id, "2030-02-01T09:00:00Z")
+    watching = await mentee_client.ws_connect(f"/ws/sessions/{session_id}/notes")
+    elsewhere = await mentee_client.ws_connect(f"/ws/sessions/{other_session}/notes")
+    for ws in (watching, elsewhere):
+        await ws.send_json({"type": "join"})
+        await receive(ws, "welcome")
+
+    added = await client.post(f"/api/v1/sessions/{session_id}/agenda", json={"title": "Goals"})
+    item_id = (await added.json())["item"]["id"]
+    live = await receive(watching, "agenda")
+    assert live["session_id"] == session_id
+    assert [i["title"] for i in live["items"]] == ["Goals"]
+
+    await client.patch(f"/api/v1/sessions/{session_id}/agenda/{item_id}", json={"done": True})
+    assert (await receive(watching, "agenda"))["items"][0]["done"] is True
+
+    made = await client.post(
+        f"/api/v1/sessions/{session_id}/action-items",
+        json={"title": "Send CV", "owner_id": mentee["id"]},
+    )
+    action_id = (await made.json())["action_item"]["id"]
+    assert [a["title"] for a in (await receive(watching, "agenda"))["action_items"]] == ["Send CV"]
+    await mentee_client.patch(f"/api/v1/action-items/{action_id}", json={"done": True})
+    assert (await receive(watching, "agenda"))["action_items"][0]["done"] is True
+
+    gone = await client.delete(f"/api/v1/sessions/{session_id}/agenda/{item_id}", headers=JSON)
+    assert gone.status == 204
+    assert (await receive(watching, "agenda"))["items"] == []
+    # The other session's socket heard nothing of it (only its own welcome and pings).
+    with pytest.raises(TimeoutError):
+        await receive(elsewhere, "agenda", wait=0.3)
+    await watching.close()
+    await elsewhere.close()
+
+
+async def test_an_action_item_can_be_given_only_to_a_participant(
+    client: Client, make_client: MakeClient
+) -> None:
+    mentor, mentee, mentee_client, _, session_id = await _mentorship_session(client, make_client)
+    stranger = await signup(await make_client(), "as@example.org", roles=["mentee"])
+    made = await client.post(
+        f"/api/v1/sessions/{session_id}/action-items",
+        json={"title": "Send CV", "owner_id": mentor["id"]},
+    )
+    path = f"/api/v1/action-items/{(await made.json())['action_item']['id']}"
+    refused = await client.patch(path, json={"owner_id": stranger["id"]})
+    assert refused.status == 422
+    assert "owner_id" in (await refused.json())["error"]["fields"]
+    moved = await client.patch(path, json={"owner_id": mentee["id"], "due_on": "2030-01-09"})
+    assert (await moved.json())["action_item"]["owner_id"] == mentee["id"]

@@ -265,3 +265,24 @@ async def test_meetup_page_answer_and_reschedule(client: Client, make_client: Ma
     outsider = await make_client()
     await signup(outsider, "mp3@example.org")
     assert (await outsider.get(f"/meetups/{meetup_id}")).status == 404
+
+
+async def test_a_refused_proposal_keeps_the_dashboard_and_says_why(
+    client: Client, make_client: MakeClient
+) -> None:
+    import re
+
+    mentor, mentor_user = await _person(make_client, "r1@example.org", "mentor", "Berlin", "DE")
+    mentee, _ = await _person(make_client, "r2@example.org", "mentee", "Potsdam", "DE")
+    await _pair_up(mentor, mentee, mentor_user["id"])
+    page = await (await mentee.get("/dashboard")).text()
+    form = re.search(r'<form method="post" action="/meetups/propose".*?</form>', page, re.S)
+    assert form
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(0)))
+    refused = await mentee.post(
+        "/meetups/propose", data={**fields, "starts_at": "2020-05-05T10:00:00+00:00"}
+    )
+    assert refused.status == 422
+    text = await refused.text()
+    assert "The meetup was not proposed" in text and "Meet in person" in text
+    assert "starts_at:" not in text

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from multidict import MultiDictProxy
+from pydantic import BaseModel, ValidationError
 
 from server import keys
 from server.errors import ApiError
 from server.security import csrf_token_for, csrf_token_valid, new_token
+
+Model = TypeVar("Model", bound=BaseModel)
 
 CSRF_COOKIE = "tandem_csrf"
 CSRF_FIELD = "csrf_token"
@@ -76,3 +79,45 @@ def local_to_aware(value: str, zone: str) -> datetime | str:
         return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
     except ValueError:
         return value
+
+
+def _human(error: Any) -> str:
+    """One validation error as a person would say it, to show next to its field."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return "Fill this in." if n <= 1 else f"Use at least {n} characters."
+    if kind in {"string_too_long", "too_long"}:
+        n = ctx.get("max_length")
+        unit = "characters" if kind == "string_too_long" else "entries"
+        return f"Use at most {n} {unit}."
+    if kind == "missing":
+        return "Fill this in."
+    if kind == "too_short":
+        return "Choose at least one."
+    if kind == "greater_than_equal":
+        return f"Use {ctx.get('ge')} or more."
+    if kind == "less_than_equal":
+        return f"Use {ctx.get('le')} or less."
+    if kind.startswith("int_"):
+        return "Enter a whole number."
+    if kind.startswith(("datetime_", "timezone_")):
+        return "Pick a date and time."
+    if kind.startswith("date_"):
+        return "Pick a date."
+    if kind == "literal_error":
+        return "Choose one of the options."
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def validate_form(model: type[Model], data: Any) -> Model:
+    """`data` validated into `model`, or a 422 whose field messages read well on a page."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields: dict[str, str] = {}
+        for error in exc.errors():
+            fields.setdefault(".".join(str(p) for p in error["loc"]) or "form", _human(error))
+        raise ApiError(
+            422, "validation_error", "Please check the highlighted fields.", fields=fields
+        ) from None

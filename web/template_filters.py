@@ -22,9 +22,24 @@ def when(value: datetime, zone: str | None = None) -> str:
     return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or "")
 
 
+def input_minute(value: datetime, zone: str | None = None) -> str:
+    """`value` as a `datetime-local` input's value in the viewer's zone (e.g. for its `min`)."""
+    return in_zone(value, zone).strftime("%Y-%m-%dT%H:%M")
+
+
+def input_day(value: datetime, zone: str | None = None) -> str:
+    """`value`'s calendar day in the viewer's zone, as a `date` input's value."""
+    return in_zone(value, zone).date().isoformat()
+
+
 def parse_iso(value: str) -> datetime:
     """An ISO 8601 timestamp from JSON, back to a datetime."""
     return datetime.fromisoformat(value)
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"when": when, "parse_iso": parse_iso}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "when": when,
+    "parse_iso": parse_iso,
+    "input_minute": input_minute,
+    "input_day": input_day,
+}

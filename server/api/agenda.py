@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import (
     ActionItem,
@@ -14,6 +15,7 @@ from models.agenda import (
     open_action_items_of,
 )
 from models.sessions import get_session_for
+from server import keys
 from server.api.access import participant_session
 from server.api.routing import ApiRoutes
 from server.auth import require_user
@@ -60,6 +62,31 @@ def action_item_json(item: ActionItem) -> dict[str, Any]:
     }
 
 
+async def agenda_message(db: AsyncSession, session_id: int) -> dict[str, Any]:
+    """The `agenda` message: the session's whole agenda and action items, as they are now."""
+    return {
+        "type": "agenda",
+        "session_id": session_id,
+        "items": [agenda_item_json(i) for i in await agenda_of(db, session_id)],
+        "action_items": [
+            action_item_json(i) for i in await action_items_of_session(db, session_id)
+        ],
+    }
+
+
+async def announce(request: web.Request, session_id: int) -> None:
+    """Show a stored change live to everyone on the session's page or in its call."""
+    feed = request.app.get(keys.AGENDA_FEED)
+    if feed is None:
+        return
+
+    async def snapshot() -> dict[str, Any]:
+        async with unit_of_work(request.app) as db:  # read after the change was committed
+            return await agenda_message(db, session_id)
+
+    await feed.publish(session_id, snapshot)
+
+
 @routes.route("GET", "/sessions/{session_id}/agenda", "The session's agenda, in order")
 async def list_agenda(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
@@ -76,6 +103,7 @@ async def add_agenda_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.add_item(db, session, data)
+    await announce(request, session.id)
     return web.json_response({"item": agenda_item_json(item)}, status=201)
 
 
@@ -91,6 +119,7 @@ async def patch_agenda_item(request: web.Request) -> web.Response:
         session = await participant_session(db, request)
         item = await agenda.update_item(db, session, int_param(request, "item_id"), data)
         items = await agenda_of(db, session.id)
+    await announce(request, session.id)
     return web.json_response(
         {"item": agenda_item_json(item), "items": [agenda_item_json(i) for i in items]}
     )
@@ -103,6 +132,7 @@ async def delete_agenda_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         await agenda.delete_item(db, session, int_param(request, "item_id"))
+    await announce(request, session.id)
     return web.Response(status=204)
 
 
@@ -118,6 +148,7 @@ async def apply_agenda_template(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         items = await agenda.apply_template(db, session, data.template)
+    await announce(request, session.id)
     return web.json_response({"items": [agenda_item_json(i) for i in items]}, status=201)
 
 
@@ -141,6 +172,7 @@ async def add_action_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.add_action_item(db, session, data)
+    await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)}, status=201)
 
 
@@ -153,14 +185,19 @@ async def my_action_items(request: web.Request) -> web.Response:
 
 
 @routes.route(
-    "PATCH", "/action-items/{item_id}", "Tick off or edit an action item", body=ActionItemPatch
+    "PATCH",
+    "/action-items/{item_id}",
+    "Tick off or edit an action item (title, owner, due date)",
+    body=ActionItemPatch,
 )
 async def patch_action_item(request: web.Request) -> web.Response:
     user = await require_user(request)
     data = await read_json(request, ActionItemPatch)
     async with unit_of_work(request.app) as db:
         item = await db.get(ActionItem, int_param(request, "item_id"))
-        if item is None or await get_session_for(db, item.session_id, user.id) is None:
+        session = None if item is None else await get_session_for(db, item.session_id, user.id)
+        if item is None or session is None:
             raise not_found("action item")
-        item = await agenda.update_action_item(db, item, data)
+        item = await agenda.update_action_item(db, item, data, session)
+    await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)})

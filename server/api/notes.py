@@ -9,7 +9,7 @@ from aiohttp import web
 from models import notes as store
 from models.agenda import action_items_of_session, agenda_of
 from models.notes_doc import SHARED_DOC, private_doc_name
-from models.users import users_by_ids
+from models.users import get_profile, users_by_ids
 from server.api.access import participant_session
 from server.api.routing import ApiRoutes
 from server.auth import require_user
@@ -59,12 +59,14 @@ async def session_export(request: web.Request) -> tuple[str, str]:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         people = await users_by_ids(db, session.participant_ids)
+        viewer = await get_profile(db, (await require_user(request)).id)
         markdown = session_markdown(
             session,
             people,
             await agenda_of(db, session.id),
             await store.load_text(db, session.id, SHARED_DOC),
             await action_items_of_session(db, session.id),
+            viewer.timezone,
         )
     return session.title, markdown
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import (
@@ -20,6 +25,40 @@ from server.schemas import (
     AgendaItemIn,
     AgendaItemPatch,
 )
+
+log = logging.getLogger(__name__)
+
+# Sends a message to everyone connected to a session's live channel (the notes socket), where
+# the session's page and its call both listen; the signaling layer provides it.
+AgendaAnnouncer = Callable[[int, dict[str, Any]], None]
+
+
+class AgendaFeed:
+    """Live agenda updates. Each is read after its change is committed, one read at a time per
+    session, so the last message everyone gets always shows every change made so far."""
+
+    def __init__(self, send: AgendaAnnouncer) -> None:
+        self._send = send
+        self._turns: dict[int, tuple[asyncio.Lock, int]] = {}  # session id -> (lock, users)
+
+    async def publish(
+        self, session_id: int, snapshot: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> None:
+        """Send `snapshot()` to the session's live channel; a failure only costs liveness (the
+        change is stored, and pages fetch the agenda again when they reconnect)."""
+        lock, users = self._turns.get(session_id, (asyncio.Lock(), 0))
+        self._turns[session_id] = (lock, users + 1)
+        try:
+            async with lock:
+                self._send(session_id, await snapshot())
+        except Exception:
+            log.exception("session %s: agenda change stored but not sent live", session_id)
+        finally:
+            lock, users = self._turns[session_id]
+            if users == 1:
+                del self._turns[session_id]
+            else:
+                self._turns[session_id] = (lock, users - 1)
 
 
 def _check_owner(session: MentoringSession, owner_id: int | None, field: str = "owner_id") -> None:
@@ -133,11 +172,14 @@ async def add_action_item(
 
 
 async def update_action_item(
-    db: AsyncSession, item: ActionItem, data: ActionItemPatch
+    db: AsyncSession, item: ActionItem, data: ActionItemPatch, session: MentoringSession
 ) -> ActionItem:
-    """Tick off or edit an action item."""
-    for key, value in data.model_dump(exclude_unset=True).items():
-        if key in {"title", "done"} and value is None:
+    """Tick off or edit an action item; a new owner must take part in its session."""
+    changes = data.model_dump(exclude_unset=True)
+    if "owner_id" in changes:
+        _check_owner(session, changes["owner_id"])
+    for key, value in changes.items():
+        if key in {"title", "done", "owner_id"} and value is None:
             continue
         setattr(item, key, value)
     await db.flush()

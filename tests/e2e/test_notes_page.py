@@ -81,9 +81,11 @@ async def test_browser_and_python_client_type_together(
         # A line of the notes becomes an action item on the dashboard.
         await shared.press("End")
         await shared.press_sequentially("\nSend the CV to Nora")
-        page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept("2031-01-05")))
         await page.get_by_role("button", name="Make the current line an action item").click()
-        await expect(page.locator("[data-notes-status]")).to_contain_text("Action item added")
+        await expect(page.locator("#action-due")).to_be_focused()
+        await page.keyboard.type("01052031")
+        await page.locator("[data-actions-add]").get_by_role("button", name="Add").click()
+        await expect(page.locator("[data-actions-status]")).to_contain_text("Action item added")
         await page.goto("/dashboard")
         await expect(page.get_by_text("Send the CV to Nora")).to_be_visible()
         await ws.close()

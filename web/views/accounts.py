@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from aiohttp import web
+from pydantic import ValidationError
 
 from models.users import get_profile
 from server import keys
@@ -14,10 +17,10 @@ from server.auth import (
     start_login,
 )
 from server.db import unit_of_work
-from server.errors import ApiError, validate
+from server.errors import ApiError
 from server.schemas import LoginIn, PasswordChangeIn, ProfileIn, SignupIn
 from server.services import accounts
-from web.forms import list_field, read_form, text_fields
+from web.forms import list_field, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
 
 PROFILE_TEXT_FIELDS = [
@@ -43,9 +46,11 @@ async def signup_submit(request: web.Request) -> web.Response:
     values = text_fields(form, ["email", "name", "password"])
     values["roles"] = form.getall("roles", [])
     try:
-        data = validate(SignupIn, values)
+        data = validate_form(SignupIn, values)
         async with unit_of_work(request.app) as db:
             user = await accounts.sign_up(db, data)
+            if zone := _browser_zone(form.get("timezone")):
+                await accounts.update_profile(db, user, zone)
             response = redirect("/profile?welcome=1")
             await start_login(db, request, response, user)
     except ApiError as exc:
@@ -57,6 +62,19 @@ async def signup_submit(request: web.Request) -> web.Response:
             status=exc.status,
         )
     raise response
+
+
+def _browser_zone(value: object) -> ProfileIn | None:
+    """The time zone the sign-up page read from the browser, if it is one we know."""
+    try:
+        return ProfileIn(timezone=value) if isinstance(value, str) and value else None
+    except ValidationError:
+        return None  # an odd browser: the profile keeps UTC and can be changed later
+
+
+def _zones() -> list[str]:
+    """Every IANA zone a person might pick, for the profile's searchable zone list."""
+    return sorted(z for z in available_timezones() if "/" in z or z == "UTC")
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -73,7 +91,7 @@ async def login_submit(request: web.Request) -> web.Response:
     form = await read_form(request)
     values = text_fields(form, ["email", "password"])
     try:
-        data = validate(LoginIn, values)
+        data = validate_form(LoginIn, values)
         async with unit_of_work(request.app) as db:
             user = await accounts.authenticate(
                 db, request.app[keys.THROTTLE], data.email, data.password, client_address(request)
@@ -123,6 +141,7 @@ async def profile_page(request: web.Request) -> web.Response:
             "errors": {},
             "welcome": "welcome" in request.query,
             "saved": "saved" in request.query,
+            "zones": _zones(),
         },
     )
 
@@ -135,7 +154,7 @@ async def profile_submit(request: web.Request) -> web.Response:
     values["languages"] = list_field(form, "languages")
     values["open_to_meetups"] = form.get("open_to_meetups") == "on"
     try:
-        data = validate(ProfileIn, values)
+        data = validate_form(ProfileIn, values)
         async with unit_of_work(request.app) as db:
             await accounts.update_profile(db, user, data, request.app.get(keys.LOCATOR))
     except ApiError as exc:
@@ -143,7 +162,7 @@ async def profile_submit(request: web.Request) -> web.Response:
         return await render(
             request,
             "profile_edit.html",
-            {"form": shown, "errors": exc.fields or {}, "message": exc.message},
+            {"form": shown, "errors": exc.fields or {}, "message": exc.message, "zones": _zones()},
             status=exc.status,
         )
     raise redirect("/profile?saved=1")
@@ -154,7 +173,7 @@ async def password_submit(request: web.Request) -> web.Response:
     form = await read_form(request)
     values = text_fields(form, ["current_password", "new_password"])
     try:
-        data = validate(PasswordChangeIn, values)
+        data = validate_form(PasswordChangeIn, values)
         async with unit_of_work(request.app) as db:
             await accounts.change_password(db, user, data)
             await revoke_other_logins(db, user.id, request.cookies.get(SESSION_COOKIE))

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from aiohttp import web
 
 from models.agenda import open_action_items_of
 from models.base import utcnow
-from models.meetups import meetups_of
-from models.mentorships import mentorships_of
+from models.meetups import Meetup, MeetupStatus, meetups_of
+from models.mentorships import mentorships_of, open_mentorship_between
 from models.places import ATTRIBUTION
-from models.sessions import sessions_of
-from models.users import get_profile, get_user, users_by_ids
+from models.sessions import MentoringSession, sessions_of
+from models.users import User, get_profile, get_user, users_by_ids
 from server import keys
 from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
-from server.services.meetups import suggestions_for
+from server.services.meetups import Suggestion, suggestions_for
 from web.rendering import page_user, render
 
 
@@ -28,6 +31,19 @@ async def landing(request: web.Request) -> web.Response:
 
 async def dashboard(request: web.Request) -> web.Response:
     user = await page_user(request)
+    return await render_dashboard(request, user)
+
+
+async def render_dashboard(
+    request: web.Request,
+    user: User,
+    *,
+    schedule: dict[str, Any] | None = None,
+    meet_error: str = "",
+    status: int = 200,
+) -> web.Response:
+    """The dashboard; `schedule` re-opens a scheduling form with what was typed and its errors,
+    `meet_error` says why a meetup was not proposed."""
     now = utcnow()
     async with unit_of_work(request.app) as db:
         profile = await get_profile(db, user.id)
@@ -48,24 +64,81 @@ async def dashboard(request: web.Request) -> web.Response:
         "dashboard.html",
         {
             "profile": profile,
-            "sessions": sessions,
+            "sessions": upcoming_by_series(sessions),
             "action_items": action_items,
             "meetups": meetups,
-            "suggestions": suggestions,
+            "suggestions": not_yet_planned(suggestions, meetups),
             "attribution": ATTRIBUTION,
             "mentorships": mentorships,
             "people": people,
             "now": now,
             "asked": "asked" in request.query,
+            "schedule": schedule or {},
+            "open_schedule": request.query.get("schedule", ""),
+            "meet_error": meet_error,
         },
+        status=status,
     )
 
 
+def upcoming_by_series(
+    sessions: Sequence[MentoringSession],
+) -> list[tuple[MentoringSession, int]]:
+    """Each upcoming session once, except that a weekly office-hours series shows only its next
+    session, with how many more follow: (session, more)."""
+    rows: list[tuple[MentoringSession, int]] = []
+    seen: dict[int, int] = {}  # series id -> index in rows
+    for session in sessions:
+        series = session.office_hours_id
+        if series is None:
+            rows.append((session, 0))
+        elif series in seen:
+            first, more = rows[seen[series]]
+            rows[seen[series]] = (first, more + 1)
+        else:
+            seen[series] = len(rows)
+            rows.append((session, 0))
+    return rows
+
+
+def not_yet_planned(suggestions: list[Suggestion], meetups: Sequence[Meetup]) -> list[Suggestion]:
+    """Suggestions minus those whose people already have an upcoming meetup with the user."""
+    planned = [
+        {p.user_id for p in m.participants} for m in meetups if m.status != MeetupStatus.DECLINED
+    ]
+    return [s for s in suggestions if not any(set(s.with_ids) <= people for people in planned)]
+
+
 async def public_profile(request: web.Request) -> web.Response:
-    await page_user(request)
+    user = await page_user(request)
+    return await render_profile(request, user, int_param(request, "user_id"))
+
+
+async def render_profile(
+    request: web.Request,
+    user: User,
+    person_id: int,
+    *,
+    ask: dict[str, Any] | None = None,
+    status: int = 200,
+) -> web.Response:
+    """Someone's profile, with what the viewer can do next with them (ask, or schedule)."""
     async with unit_of_work(request.app) as db:
-        person = await get_user(db, int_param(request, "user_id"))
+        person = await get_user(db, person_id)
         if person is None:
             raise not_found("person")
         profile = await get_profile(db, person.id)
-    return await render(request, "profile.html", {"person": person, "profile": profile})
+        as_mentor = await open_mentorship_between(db, person.id, user.id)
+        as_mentee = await open_mentorship_between(db, user.id, person.id)
+    return await render(
+        request,
+        "profile.html",
+        {
+            "person": person,
+            "profile": profile,
+            "as_mentor": as_mentor,
+            "as_mentee": as_mentee,
+            "ask": ask or {"form": {}, "errors": {}},
+        },
+        status=status,
+    )

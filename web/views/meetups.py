@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
+from models.base import utcnow
 from models.meetups import get_meetup_for
 from models.places import ATTRIBUTION
-from models.users import get_profile, users_by_ids
+from models.users import User, get_profile, users_by_ids
 from server import keys
 from server.db import unit_of_work
-from server.errors import not_found, validate
+from server.errors import ApiError, not_found
 from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
-from web.forms import local_to_aware, read_form
+from web.forms import local_to_aware, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
+from web.views.dashboard import render_dashboard
 
 
 async def propose_submit(request: web.Request) -> web.Response:
@@ -25,16 +29,33 @@ async def propose_submit(request: web.Request) -> web.Response:
         "place": {"name": form.get("place_name", ""), "country": form.get("place_country", "")},
         "starts_at": form.get("starts_at", ""),
     }
-    data = validate(MeetupIn, values)
-    async with unit_of_work(request.app) as db:
-        await service.propose(db, request.app[keys.GEOCODING], user, data)
+    try:
+        data = validate_form(MeetupIn, values)
+        async with unit_of_work(request.app) as db:
+            await service.propose(db, request.app[keys.GEOCODING], user, data)
+    except ApiError as exc:
+        reason = " ".join((exc.fields or {}).values()) or exc.message
+        note = f"The meetup was not proposed: {reason}"
+        return await render_dashboard(request, user, meet_error=note, status=exc.status)
     raise redirect("/dashboard#meet")
 
 
 async def meetup_page(request: web.Request) -> web.Response:
     user = await page_user(request)
+    return await _render_meetup(request, user, int_param(request, "meetup_id"))
+
+
+async def _render_meetup(
+    request: web.Request,
+    user: User,
+    meetup_id: int,
+    *,
+    reschedule: dict[str, Any] | None = None,
+    status: int = 200,
+) -> web.Response:
+    """The meetup page; `reschedule` re-opens that form with what was typed and its errors."""
     async with unit_of_work(request.app) as db:
-        meetup = await get_meetup_for(db, int_param(request, "meetup_id"), user.id)
+        meetup = await get_meetup_for(db, meetup_id, user.id)
         if meetup is None:
             raise not_found("meetup")
         people = await users_by_ids(db, [p.user_id for p in meetup.participants])
@@ -46,9 +67,12 @@ async def meetup_page(request: web.Request) -> web.Response:
             "meetup": meetup,
             "people": people,
             "zone": zone,
+            "now": utcnow(),
             "mine": meetup.response_of(user.id),
             "attribution": ATTRIBUTION,
+            "reschedule": reschedule or {"form": {}, "errors": {}},
         },
+        status=status,
     )
 
 
@@ -56,12 +80,21 @@ async def reschedule_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
     meetup_id = int_param(request, "meetup_id")
-    async with unit_of_work(request.app) as db:
-        zone = (await get_profile(db, user.id)).timezone
-        data = validate(
-            RescheduleIn, {"starts_at": local_to_aware(str(form.get("starts_at", "")), zone)}
+    typed = text_fields(form, ["starts_at"])
+    try:
+        async with unit_of_work(request.app) as db:
+            zone = (await get_profile(db, user.id)).timezone
+            data = validate_form(
+                RescheduleIn, {"starts_at": local_to_aware(typed.get("starts_at", ""), zone)}
+            )
+            await service.reschedule(db, user, meetup_id, data.starts_at)
+    except ApiError as exc:
+        if not exc.fields:
+            raise
+        reschedule = {"form": typed, "errors": exc.fields, "message": exc.message}
+        return await _render_meetup(
+            request, user, meetup_id, reschedule=reschedule, status=exc.status
         )
-        await service.reschedule(db, user, meetup_id, data.starts_at)
     raise redirect(f"/meetups/{meetup_id}")
 
 

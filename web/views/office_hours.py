@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from models.base import utcnow
 from models.office_hours import upcoming_office_hours
-from models.users import get_profile
+from models.users import User, get_profile
 from server.db import unit_of_work
-from server.errors import validate
+from server.errors import ApiError
 from server.params import int_param
 from server.representations import series_list_json
 from server.schemas import OfficeHoursIn
 from server.services import office_hours as service
-from web.forms import local_to_aware, read_form
+from web.forms import local_to_aware, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
 
 
 async def office_hours_page(request: web.Request) -> web.Response:
     user = await page_user(request)
+    return await _render_page(request, user)
+
+
+async def _render_page(
+    request: web.Request,
+    user: User,
+    *,
+    host: dict[str, Any] | None = None,
+    status: int = 200,
+) -> web.Response:
+    """The page; `host` re-fills the hosting form with what was typed and its errors."""
     now = utcnow()
     async with unit_of_work(request.app) as db:
         series = await series_list_json(db, await upcoming_office_hours(db, now), user.id, now)
@@ -31,26 +44,39 @@ async def office_hours_page(request: web.Request) -> web.Response:
             "zone": zone,
             "now": now,
             "created": "created" in request.query,
+            "host": host or {"form": HOST_DEFAULTS, "errors": {}},
         },
+        status=status,
     )
+
+
+HOST_FIELDS = ["title", "topic", "starts_at", "duration_minutes", "capacity", "admission"]
+HOST_DEFAULTS = {"duration_minutes": "60", "capacity": "20", "admission": "open"}
 
 
 async def create_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
-    async with unit_of_work(request.app) as db:
-        zone = (await get_profile(db, user.id)).timezone
-        values: dict[str, object] = {
-            "title": form.get("title", ""),
-            "topic": form.get("topic", ""),
-            "starts_at": local_to_aware(str(form.get("starts_at", "")), zone),
-            "duration_minutes": form.get("duration_minutes", ""),
-            "capacity": form.get("capacity", ""),
-            "admission": form.get("admission", "open"),
-        }
-        if form.get("weekly_until"):
-            values["recurrence"] = {"weekly_until": form.get("weekly_until")}
-        await service.create_office_hours(db, user, validate(OfficeHoursIn, values))
+    typed = text_fields(form, [*HOST_FIELDS, "weekly_until"])
+    try:
+        async with unit_of_work(request.app) as db:
+            zone = (await get_profile(db, user.id)).timezone
+            values: dict[str, object] = {
+                **{name: typed.get(name, "") for name in HOST_FIELDS},
+                "starts_at": local_to_aware(typed.get("starts_at", ""), zone),
+                "admission": typed.get("admission") or "open",
+            }
+            if typed.get("weekly_until"):
+                values["recurrence"] = {"weekly_until": typed["weekly_until"]}
+            data = validate_form(OfficeHoursIn, values)
+            await service.create_office_hours(db, user, data)
+    except ApiError as exc:
+        if not exc.fields:
+            raise
+        # A recurrence error is shown next to its own field.
+        errors = {k.replace("recurrence.", ""): v for k, v in exc.fields.items()}
+        host = {"form": typed, "errors": errors, "message": exc.message}
+        return await _render_page(request, user, host=host, status=exc.status)
     raise redirect("/office-hours?created=1")
 
 

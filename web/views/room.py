@@ -6,7 +6,7 @@ from aiohttp import web
 
 from models.base import utcnow
 from models.sessions import JOIN_EARLY, SessionKind, get_session_for
-from models.users import users_by_ids
+from models.users import get_profile, users_by_ids
 from server.db import unit_of_work
 from server.params import int_param
 from server.services.rooms import RoomRefused, admit
@@ -22,6 +22,7 @@ async def room_page(request: web.Request) -> web.Response:
         except RoomRefused as exc:
             refusal = exc
             known = await get_session_for(db, session_id, user.id)
+            zone = (await get_profile(db, user.id)).timezone
         else:
             people = await users_by_ids(db, session.participant_ids)
             context = {
@@ -38,6 +39,7 @@ async def room_page(request: web.Request) -> web.Response:
         "code": refusal.code,
         "message": refusal.message,
         "opens_at": known.starts_at - JOIN_EARLY,
+        "zone": zone,
     }
     return await render(request, "room_closed.html", context, status=409)
 

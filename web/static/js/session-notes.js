@@ -1,9 +1,8 @@
 // Live notes on the session page: the shared notes and (for mentors) private notes.
-import { api } from "./api.js";
 import { attachNotes } from "./notes.js";
 import { notesSocket } from "./notes-socket.js";
 
-export function attachSessionNotes(root, channel = null) {
+export function attachSessionNotes(root, channel = null, { onActionLine = () => {} } = {}) {
   const sessionId = root.dataset.sessionId;
   const userId = Number(root.dataset.userId);
   const people = JSON.parse(root.dataset.people || "{}");
@@ -36,7 +35,7 @@ export function attachSessionNotes(root, channel = null) {
     editors.private = attachNotes(privateArea, channel, { userId, doc: `private:${userId}`, onError });
   }
   const actionButton = root.querySelector("[data-notes-action]");
-  actionButton?.addEventListener("click", async () => {
+  actionButton?.addEventListener("click", () => {
     // The line the caret is on becomes an action item for the person who picks it.
     const { value, selectionStart } = shared;
     const start = value.lastIndexOf("\n", selectionStart - 1) + 1;
@@ -46,18 +45,8 @@ export function attachSessionNotes(root, channel = null) {
       status.textContent = "Put the cursor on a line of the notes first.";
       return;
     }
-    const due = prompt(`Action item: “${line}”. Due date (YYYY-MM-DD, or leave empty)`, "");
-    if (due === null) return;
-    try {
-      await api("POST", `/sessions/${sessionId}/action-items`,
-        { title: line.slice(0, 300), owner_id: userId, due_on: due || null });
-      status.textContent = `Action item added: “${line}”.`;
-    } catch (err) {
-      status.textContent = `Could not add the action item: ${err.message}`;
-    }
+    onActionLine(line);
   });
   return { channel, editors };
 }
 
-const root = document.querySelector("[data-notes]");
-if (root && !root.hasAttribute("data-notes-manual")) window.tandemNotes = attachSessionNotes(root);
