@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from aiohttp import web
 
 from models.users import get_profile
@@ -64,9 +66,13 @@ async def login_page(request: web.Request) -> web.Response:
 
 
 def _next(request: web.Request) -> str:
+    """Where to go after logging in: a path on this site, checked as the Location header will
+    carry it (tabs and line breaks are dropped there, so `/%09/evil` would become `//evil`)."""
     target = request.query.get("next", "/dashboard")
-    # Only local paths: never an open redirect.
-    return target if target.startswith("/") and not target.startswith("//") else "/dashboard"
+    is_plain = all(" " < char < "\x7f" for char in target) and "\\" not in target
+    parts = urlsplit(target)
+    is_local = target.startswith("/") and not target.startswith("//") and not parts.netloc
+    return target if is_plain and is_local and not parts.scheme else "/dashboard"
 
 
 async def login_submit(request: web.Request) -> web.Response:
