@@ -82,6 +82,7 @@ def session_json(session: MentoringSession) -> dict[str, Any]:
         "host_id": session.host_id,
         "mentorship_id": session.mentorship_id,
         "participant_ids": session.participant_ids,
+        "requested_ids": session.requested_ids,
         "url": f"/sessions/{session.id}",
         "room_url": f"/sessions/{session.id}/room",
     }

@@ -75,7 +75,7 @@ async def add_agenda_item(request: web.Request) -> web.Response:
     data = await read_json(request, AgendaItemIn)
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
-        item = await agenda.add_item(db, session, data)
+        item = await agenda.add_item(db, session, (await require_user(request)).id, data)
     return web.json_response({"item": agenda_item_json(item)}, status=201)
 
 
@@ -89,7 +89,9 @@ async def patch_agenda_item(request: web.Request) -> web.Response:
     data = await read_json(request, AgendaItemPatch)
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
-        item = await agenda.update_item(db, session, int_param(request, "item_id"), data)
+        item = await agenda.update_item(
+            db, session, (await require_user(request)).id, int_param(request, "item_id"), data
+        )
         items = await agenda_of(db, session.id)
     return web.json_response(
         {"item": agenda_item_json(item), "items": [agenda_item_json(i) for i in items]}
@@ -140,7 +142,7 @@ async def add_action_item(request: web.Request) -> web.Response:
     data = await read_json(request, ActionItemIn)
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
-        item = await agenda.add_action_item(db, session, data)
+        item = await agenda.add_action_item(db, session, (await require_user(request)).id, data)
     return web.json_response({"action_item": action_item_json(item)}, status=201)
 
 

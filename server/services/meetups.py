@@ -25,6 +25,7 @@ from models.places import CityTable, Place
 from models.users import Profile, User, users_by_ids
 from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import MeetupIn
+from server.services.contact import unreachable
 from server.services.geocoding import Geocoding
 
 MATCH_HINTS = 3
@@ -269,6 +270,8 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
             "Some of these people do not exist.",
             fields={"participant_ids": "Unknown users."},
         )
+    # Consent before contact: strangers get a request, kept apart from their meetups.
+    asked = await unreachable(db, user.id, invited)
     located = await geocoding.locate(data.place.name, data.place.country)
     if located is None:
         raise ApiError(
@@ -286,7 +289,7 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
         starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
         participants=[MeetupParticipant(user_id=user.id, response=Response.ACCEPTED)]
-        + [MeetupParticipant(user_id=uid) for uid in sorted(invited)],
+        + [MeetupParticipant(user_id=uid, is_request=uid in asked) for uid in sorted(invited)],
     )
     meetup.settle()
     db.add(meetup)
@@ -302,6 +305,7 @@ async def answer(db: AsyncSession, user: User, meetup_id: int, *, accept: bool) 
     mine = meetup.response_of(user.id)
     assert mine is not None
     mine.response = Response.ACCEPTED if accept else Response.DECLINED
+    mine.is_request = False
     meetup.settle()
     await db.flush()
     return meetup

@@ -34,14 +34,13 @@ async def admit_participant(
     """The session if `user_id` takes part in it, at any time (its notes stay open)."""
     session = await get_session_for(db, session_id, user_id)
     if session is None:
-        if await db.get(MentoringSession, session_id) is None:
-            raise RoomRefused(404, "room_not_found", "There is no such session.")
-        raise RoomRefused(403, "not_a_participant", "You are not a participant of this session.")
+        # The same answer for "not yours" and "not there": ids tell a stranger nothing.
+        raise RoomRefused(404, "room_not_found", "There is no such session.")
     return session
 
 
 async def admit(db: AsyncSession, session_id: int, user_id: int, now: datetime) -> MentoringSession:
-    """The session if `user_id` may enter its call now; RoomRefused (404/403/409) otherwise."""
+    """The session if `user_id` may enter its call now; RoomRefused (404/409) otherwise."""
     session = await admit_participant(db, session_id, user_id, now)
     if not session.is_joinable(now):
         if now >= session.ends_at:
