@@ -51,6 +51,7 @@ async def _titles(browser: Client) -> list[str]:
 async def test_a_stranger_can_only_ask_for_a_session(
     client: Client, make_client: MakeClient
 ) -> None:
+    """[S4] A session naming a stranger is a request: nothing appears until they accept."""
     stranger, _ = await _person(make_client, "stranger@example.org", "mentor")
     target, target_id = await _person(make_client, "target@example.org")
     session = await _schedule(stranger, target_id)
@@ -97,6 +98,7 @@ async def test_an_accepted_request_becomes_a_session(
 async def test_mentorship_partners_schedule_directly(
     client: Client, make_client: MakeClient
 ) -> None:
+    """[M1] Partners in an active mentorship book each other without asking."""
     mentor, mentor_id = await _person(make_client, "m@example.org", "mentor")
     mentee, mentee_id = await _person(make_client, "e@example.org")
     await _pair_up(mentor, mentee, mentor_id)
@@ -116,6 +118,7 @@ async def test_a_stranger_cannot_put_someone_into_office_hours(
 
 
 async def test_a_stranger_meetup_is_a_request(client: Client, make_client: MakeClient) -> None:
+    """[S4] A meetup invitation from a stranger is kept apart as a request."""
     stranger, _ = await _person(make_client, "meet-stranger@example.org", "mentor")
     target, target_id = await _person(make_client, "meet-target@example.org")
     proposed = await stranger.post(
@@ -141,6 +144,7 @@ async def test_a_stranger_meetup_is_a_request(client: Client, make_client: MakeC
 async def test_attendees_cannot_assign_work_to_each_other(
     client: Client, make_client: MakeClient
 ) -> None:
+    """[C1] Co-attendees cannot hand each other work; the host can."""
     host, _ = await _person(make_client, "oh-host@example.org", "mentor")
     created = await host.post(
         "/api/v1/office-hours",

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.office_hours import removed_from
 from models.sessions import JOIN_EARLY, Attendance, MentoringSession, get_session_for
 from models.users import User
 from server.security import JoinToken, turn_credentials
@@ -34,6 +35,8 @@ async def admit_participant(
     """The session if `user_id` takes part in it, at any time (its notes stay open)."""
     session = await get_session_for(db, session_id, user_id)
     if session is None:
+        if await removed_from(db, user_id, [session_id]):  # they know it exists: say why
+            raise RoomRefused(403, "removed", "The host removed you from this session.")
         # The same answer for "not yours" and "not there": ids tell a stranger nothing.
         raise RoomRefused(404, "room_not_found", "There is no such session.")
     return session

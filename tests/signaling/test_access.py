@@ -55,6 +55,7 @@ async def test_join_ticket_opens_the_room_without_a_cookie(
 async def test_outsiders_bad_tokens_and_bad_origins_are_refused_before_upgrade(
     cast: Cast, make_client: MakeClient
 ) -> None:
+    """[S5] Outsiders are refused before the upgrade, with the 404 a missing room gets."""
     room = f"/ws/rooms/{cast.session_id}"
     outsider = await make_client()
     user = await signup(outsider, "outsider@example.org", name="Olga")

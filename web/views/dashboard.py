@@ -16,6 +16,7 @@ from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
+from server.representations import public_profile as public_profile_json
 from server.services.meetups import suggestions_for
 from web.rendering import page_user, render
 
@@ -62,10 +63,11 @@ async def dashboard(request: web.Request) -> web.Response:
 
 
 async def public_profile(request: web.Request) -> web.Response:
-    await page_user(request)
+    viewer = await page_user(request)
     async with unit_of_work(request.app) as db:
         person = await get_user(db, int_param(request, "user_id"))
         if person is None:
             raise not_found("person")
         profile = await get_profile(db, person.id)
-    return await render(request, "profile.html", {"person": person, "profile": profile})
+    shown = public_profile_json(profile, is_owner=person.id == viewer.id)
+    return await render(request, "profile.html", {"person": person, "profile": shown})

@@ -8,6 +8,7 @@ from models.users import get_profile, mentors_directory
 from server.db import unit_of_work
 from server.errors import validate
 from server.params import int_param
+from server.representations import public_profile
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
 from server.services.sessions import create_session
@@ -18,7 +19,7 @@ from web.rendering import page_user, redirect, render
 async def mentors_page(request: web.Request) -> web.Response:
     await page_user(request)
     async with unit_of_work(request.app) as db:
-        mentors = await mentors_directory(db)
+        mentors = [(m, public_profile(p)) for m, p in await mentors_directory(db)]
     return await render(request, "mentors.html", {"mentors": mentors})
 
 
