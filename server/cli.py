@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings.with_overrides(
         host=getattr(args, "host", None), port=getattr(args, "port", None)
     )
+    from server.access_log import RedactingAccessLogger
     from server.app import create_app
 
     if getattr(args, "demo", False):
@@ -74,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"Tandem is running at http://{settings.host}:{settings.port}/", flush=True)
     web.run_app(
-        create_app(settings), host=settings.host, port=settings.port, print=None, shutdown_timeout=5
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=5,
+        access_log_class=RedactingAccessLogger,
     )
     return 0

@@ -46,6 +46,7 @@ async def signup_submit(request: web.Request) -> web.Response:
     values["roles"] = form.getall("roles", [])
     try:
         data = validate(SignupIn, values)
+        accounts.check_signup_allowed(request.app[keys.SIGNUPS], client_address(request))
         async with unit_of_work(request.app) as db:
             user = await accounts.sign_up(db, data)
             response = redirect("/profile?welcome=1")
@@ -120,6 +121,7 @@ async def profile_page(request: web.Request) -> web.Response:
         skills=", ".join(profile.skills),
         languages=", ".join(profile.languages),
         open_to_meetups=profile.open_to_meetups,
+        show_city=profile.show_city,
     )
     return await render(
         request,
@@ -140,6 +142,7 @@ async def profile_submit(request: web.Request) -> web.Response:
     values["skills"] = list_field(form, "skills")
     values["languages"] = list_field(form, "languages")
     values["open_to_meetups"] = form.get("open_to_meetups") == "on"
+    values["show_city"] = form.get("show_city") == "on"
     try:
         data = validate(ProfileIn, values)
         async with unit_of_work(request.app) as db:
@@ -162,15 +165,19 @@ async def password_submit(request: web.Request) -> web.Response:
     try:
         data = validate(PasswordChangeIn, values)
         async with unit_of_work(request.app) as db:
-            await accounts.change_password(db, user, data)
+            throttle = request.app[keys.THROTTLE]
+            await accounts.change_password(db, throttle, user, data, client_address(request))
             await revoke_other_logins(db, user.id, request.cookies.get(SESSION_COOKIE))
     except ApiError as exc:
-        return await render(
+        page = await render(
             request,
             "password.html",
             {"errors": exc.fields or {}, "message": exc.message},
             status=exc.status,
         )
+        page.headers.update(exc.headers)
+        return page
+    request.app[keys.CONNECTIONS].close_user(user.id, reason="password changed")
     return await render(request, "password.html", {"errors": {}, "saved": True})
 
 
