@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,12 @@ async def _pair_up(mentor: Client, mentee: Client, mentor_id: int) -> None:
     assert answer.status == 200
 
 
+def _dashboard_parts(page: str) -> tuple[str, str]:
+    """The dashboard's requests section, and everything after it."""
+    before, _, after = page.partition('id="upcoming"')
+    return before.partition('id="requests"')[2], after
+
+
 async def _titles(browser: Client) -> list[str]:
     body = await (await browser.get("/api/v1/sessions")).json()
     return [s["title"] for s in body["sessions"]]
@@ -63,7 +70,9 @@ async def test_a_stranger_can_only_ask_for_a_session(
     for path in ("", "/agenda", "/join", "/action-items"):
         response = await target.get(f"/api/v1/sessions/{session['id']}{path}")
         assert response.status == 404, path
-    assert SPAM not in await (await target.get("/dashboard")).text()
+    requests_part, upcoming = _dashboard_parts(await (await target.get("/dashboard")).text())
+    assert SPAM not in upcoming and f'href="/sessions/{session["id"]}"' not in upcoming
+    assert SPAM in requests_part  # shown as what it is: a request from someone unknown
 
     # It is a request the target can see and answer.
     requests = (await (await target.get("/api/v1/session-requests")).json())["sessions"]
@@ -134,7 +143,8 @@ async def test_a_stranger_meetup_is_a_request(client: Client, make_client: MakeC
     assert (await (await target.get("/api/v1/meetups")).json())["meetups"] == []
     requests = (await (await target.get("/api/v1/meetup-requests")).json())["meetups"]
     assert [m["id"] for m in requests] == [meetup_id]
-    assert "Berlin" not in await (await target.get("/dashboard")).text()
+    requests_part, rest = _dashboard_parts(await (await target.get("/dashboard")).text())
+    assert "Berlin" in requests_part and "Berlin" not in rest
     await target.post(f"/api/v1/meetups/{meetup_id}/accept", headers=JSON)
     listed = (await (await target.get("/api/v1/meetups")).json())["meetups"]
     assert [m["id"] for m in listed] == [meetup_id]
@@ -176,3 +186,33 @@ async def test_attendees_cannot_assign_work_to_each_other(
         f"{base}/action-items", json={"title": "Read ch. 2", "owner_id": alice_id}
     )
     assert by_host.status == 201
+
+
+async def test_a_request_is_answered_from_the_dashboard(
+    client: Client, make_client: MakeClient
+) -> None:
+    """[S4] The person asked decides, on their dashboard; only then is the session theirs."""
+    asker, _ = await _person(make_client, "page-asker@example.org", "mentor")
+    target, target_id = await _person(make_client, "page-target@example.org")
+    session = await _schedule(asker, target_id)
+    page = await (await target.get("/dashboard")).text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token and f'action="/sessions/{session["id"]}/answer"' in page
+    nosy, _ = await _person(make_client, "page-nosy@example.org")
+    nosy_page = await (await nosy.get("/dashboard")).text()
+    nosy_token = re.search(r'name="csrf_token" value="([^"]+)"', nosy_page)
+    assert nosy_token
+    hijack = await nosy.post(
+        f"/sessions/{session['id']}/answer",
+        data={"csrf_token": nosy_token.group(1), "answer": "accept"},
+        allow_redirects=False,
+    )
+    assert hijack.status == 404
+    answered = await target.post(
+        f"/sessions/{session['id']}/answer",
+        data={"csrf_token": token.group(1), "answer": "accept"},
+        allow_redirects=False,
+    )
+    assert answered.status == 303
+    _, upcoming = _dashboard_parts(await (await target.get("/dashboard")).text())
+    assert SPAM in upcoming

@@ -9,7 +9,7 @@ from models.base import utcnow
 from models.meetups import meetups_of
 from models.mentorships import mentorships_of
 from models.places import ATTRIBUTION
-from models.sessions import sessions_of
+from models.sessions import session_requests_of, sessions_of
 from models.users import get_profile, get_user, users_by_ids
 from server import keys
 from server.auth import current_user
@@ -36,13 +36,18 @@ async def dashboard(request: web.Request) -> web.Response:
         mentorships = await mentorships_of(db, user.id)
         action_items = await open_action_items_of(db, user.id)
         meetups = await meetups_of(db, user.id, since=now)
+        # Asked by people with no contact yet: shown apart, as requests, until answered.
+        session_requests = await session_requests_of(db, user.id)
+        meetup_requests = await meetups_of(db, user.id, since=now, requests=True)
         suggestions = await suggestions_for(db, request.app[keys.GEOCODING].cities, user, now)
         people = await users_by_ids(
             db,
             [m.mentor_id for m in mentorships]
             + [m.mentee_id for m in mentorships]
             + [uid for s in sessions for uid in s.participant_ids]
-            + [p.user_id for m in meetups for p in m.participants],
+            + [p.user_id for m in meetups for p in m.participants]
+            + [s.host_id for s in session_requests]
+            + [m.proposer_id for m in meetup_requests],
         )
     return await render(
         request,
@@ -52,6 +57,8 @@ async def dashboard(request: web.Request) -> web.Response:
             "sessions": sessions,
             "action_items": action_items,
             "meetups": meetups,
+            "session_requests": session_requests,
+            "meetup_requests": meetup_requests,
             "suggestions": suggestions,
             "attribution": ATTRIBUTION,
             "mentorships": mentorships,
