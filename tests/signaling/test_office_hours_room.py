@@ -346,10 +346,9 @@ async def test_a_removed_attendee_is_refused_on_rejoin_even_after_a_restart(
     left = await host.next("peer-left")
     assert (left["peer_id"], left["reason"]) == (attendee.peer_id, "removed")
 
-    back = people(cast.attendees[0], answers=False)
-    await back.enter(cast.session_id)  # before the removal is stored, the room itself refuses
-    assert await back.refused() == ("removed", OfficeHoursCloseCode.REMOVED)
-    await rooms_of(client).registry.drain()  # stored: refused before the upgrade, everywhere
+    # Once stored (a moment later), they are refused before the upgrade, by room and join API.
+    # (Until then the room itself refuses: see the test where storing fails.)
+    await rooms_of(client).registry.drain()
     await refused_as_removed(cast.attendees[0], cast.session_id)
 
     # The server restarts on the same database: the removal still holds, for this occurrence.
