@@ -17,7 +17,7 @@ from server.access_log import RedactingAccessLogger
 from server.app import create_app
 from server.connections import SIGNED_OUT
 from server.security import hash_password
-from server.settings import Settings
+from server.settings import Settings, SettingsError, settings_from_env
 from tests.conftest import JSON, Client, ClientFactory, MakeClient, signup
 from tests.signaling.conftest import enter, receive, schedule
 
@@ -185,3 +185,11 @@ async def test_join_tokens_never_reach_the_access_log(
     assert len(lines) == 2, lines
     assert all(secret not in line and "token=[redacted]" in line for line in lines), lines
     assert "&b=2" in lines[1]
+
+
+def test_trusted_proxies_come_from_the_environment() -> None:
+    env = {"TANDEM_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8", "TANDEM_SIGNUPS_PER_HOUR": "5"}
+    loaded = settings_from_env(env)
+    assert loaded.trusted_proxies == ("127.0.0.1", "10.0.0.0/8") and loaded.signups_per_hour == 5
+    with pytest.raises(SettingsError, match="TANDEM_TRUSTED_PROXIES"):
+        settings_from_env({"TANDEM_TRUSTED_PROXIES": "proxy.example.org"})
