@@ -102,6 +102,34 @@ def distance_band(distance_km: float) -> DistanceBand:
     return DistanceBand.OVER_100_KM
 
 
+# What reach and distance are compared as: band edges, so that trying every `max_travel_km`
+# teaches nothing finer than the band someone is in.
+REACH_STEPS_KM = (5.0, 25.0, 100.0, 1000.0)
+
+
+def banded_reach_km(max_travel_km: float) -> float:
+    """A travel limit rounded up to the next band edge (0 stays 0: not travelling at all)."""
+    if max_travel_km <= 0:
+        return 0.0
+    return next((step for step in REACH_STEPS_KM if max_travel_km <= step), REACH_STEPS_KM[-1])
+
+
+def banded_distance_km(distance_km: float) -> float:
+    """A distance rounded up to the upper edge of its band (beyond the last edge: infinite)."""
+    if distance_km < 5:
+        return 5.0
+    if distance_km < 25:
+        return 25.0
+    if distance_km <= 100:
+        return 100.0
+    return 1000.0 if distance_km <= 1000 else math.inf
+
+
+def within_banded_reach(distance_km: float, *max_travel_km: float) -> bool:
+    """Whether everyone's banded travel limit covers the banded distance."""
+    return banded_distance_km(distance_km) <= min(banded_reach_km(km) for km in max_travel_km)
+
+
 def band_between(lat1: float, lon1: float, lat2: float, lon2: float) -> DistanceBand:
     """The distance band between two stored (already snapped) points."""
     return distance_band(haversine_km(lat1, lon1, lat2, lon2))

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String, select
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, String, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -91,6 +91,8 @@ class MeetupParticipant(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     response: Mapped[Response] = mapped_column(_enum(Response, 16), default=Response.PENDING)
+    # Asked by someone they had no contact with: shown as a request until they accept.
+    is_request: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class GeocodeCacheEntry(Base):
@@ -117,12 +119,18 @@ async def get_meetup_for(db: AsyncSession, meetup_id: int, user_id: int) -> Meet
     return result.scalars().first()
 
 
-async def meetups_of(db: AsyncSession, user_id: int, *, since: datetime) -> Sequence[Meetup]:
-    """The user's meetups that have not ended, soonest first."""
+async def meetups_of(
+    db: AsyncSession, user_id: int, *, since: datetime, requests: bool = False
+) -> Sequence[Meetup]:
+    """The user's meetups that have not ended, soonest first; or else the unanswered requests."""
     result = await db.execute(
         select(Meetup)
         .join(MeetupParticipant)
-        .where(MeetupParticipant.user_id == user_id, Meetup.starts_at > since - timedelta(hours=12))
+        .where(
+            MeetupParticipant.user_id == user_id,
+            MeetupParticipant.is_request.is_(requests),
+            Meetup.starts_at > since - timedelta(hours=12),
+        )
         .options(selectinload(Meetup.participants))
         .order_by(Meetup.starts_at)
     )

@@ -7,12 +7,12 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
-from models.sessions import MentoringSession, with_participants
+from models.sessions import MentoringSession, SessionParticipant, with_participants
 
 MAX_OCCURRENCES = 52
 
@@ -96,12 +96,33 @@ async def decisions_of(db: AsyncSession, session_id: int) -> dict[int, Decision]
 async def record_decision(
     db: AsyncSession, session_id: int, user_id: int, decision: Decision
 ) -> None:
-    """Remember a decision; a later one about the same person replaces it."""
+    """Remember a decision; a later one about the same person replaces it. A removal also takes
+    the person out of the occurrence: no ticket, notes, agenda or dashboard entry for it."""
     row = await db.get(OfficeHoursDecision, (session_id, user_id))
     if row is None:
         db.add(OfficeHoursDecision(session_id=session_id, user_id=user_id, decision=decision))
     else:
         row.decision, row.decided_at = decision, utcnow()
+    if decision == Decision.REMOVED:
+        await db.execute(
+            delete(SessionParticipant).where(
+                SessionParticipant.session_id == session_id, SessionParticipant.user_id == user_id
+            )
+        )
+
+
+async def removed_from(db: AsyncSession, user_id: int, session_ids: Collection[int]) -> set[int]:
+    """Which of these occurrences the host removed `user_id` from."""
+    if not session_ids:
+        return set()
+    result = await db.execute(
+        select(OfficeHoursDecision.session_id).where(
+            OfficeHoursDecision.user_id == user_id,
+            OfficeHoursDecision.session_id.in_(set(session_ids)),
+            OfficeHoursDecision.decision == Decision.REMOVED,
+        )
+    )
+    return set(result.scalars())
 
 
 def occurrence_starts(first: datetime, zone: str, weekly_until: date | None) -> list[datetime]:

@@ -24,6 +24,14 @@ class SessionKind(enum.StrEnum):
     OFFICE_HOURS = "office_hours"
 
 
+class Invitation(enum.StrEnum):
+    """A participant's answer: someone the host may not reach yet is asked first (a request)."""
+
+    ACCEPTED = "accepted"
+    PENDING = "pending"
+    DECLINED = "declined"
+
+
 class MentoringSession(Base):
     """One scheduled call. Named so as not to clash with a database session."""
 
@@ -61,8 +69,13 @@ class MentoringSession(Base):
 
     @property
     def participant_ids(self) -> list[int]:
-        """Ids of everyone taking part, host included."""
-        return [p.user_id for p in self.participants]
+        """Ids of everyone taking part (accepted), host included."""
+        return [p.user_id for p in self.participants if p.response == Invitation.ACCEPTED]
+
+    @property
+    def requested_ids(self) -> list[int]:
+        """Ids of people asked to take part who have not answered yet."""
+        return [p.user_id for p in self.participants if p.response == Invitation.PENDING]
 
     def is_joinable(self, now: datetime) -> bool:
         """Whether the room is open: from a few minutes before the start to the end."""
@@ -79,6 +92,16 @@ class SessionParticipant(Base):
     )
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    response: Mapped[Invitation] = mapped_column(
+        Enum(
+            Invitation,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=Invitation.ACCEPTED,
+        server_default=Invitation.ACCEPTED.value,
     )
 
 
@@ -108,20 +131,44 @@ async def get_session_for(
     result = await db.execute(
         select(MentoringSession)
         .join(SessionParticipant)
-        .where(MentoringSession.id == session_id, SessionParticipant.user_id == user_id)
+        .where(
+            MentoringSession.id == session_id,
+            SessionParticipant.user_id == user_id,
+            SessionParticipant.response == Invitation.ACCEPTED,
+        )
         .options(with_participants())
     )
     return result.scalars().first()
 
 
+async def session_requests_of(db: AsyncSession, user_id: int) -> Sequence[MentoringSession]:
+    """Sessions the user is asked to join and has not answered, soonest first."""
+    return await sessions_of(db, user_id, since=utcnow(), response=Invitation.PENDING)
+
+
+async def get_session_request(
+    db: AsyncSession, session_id: int, user_id: int
+) -> tuple[MentoringSession, SessionParticipant] | None:
+    """A session the user is asked to join (pending), with their invitation row."""
+    for session in await session_requests_of(db, user_id):
+        if session.id == session_id:
+            mine = next(p for p in session.participants if p.user_id == user_id)
+            return session, mine
+    return None
+
+
 async def sessions_of(
-    db: AsyncSession, user_id: int, *, since: datetime | None = None
+    db: AsyncSession,
+    user_id: int,
+    *,
+    since: datetime | None = None,
+    response: Invitation = Invitation.ACCEPTED,
 ) -> Sequence[MentoringSession]:
     """The user's sessions in start order, only those not yet ended when `since` is given."""
     query = (
         select(MentoringSession)
         .join(SessionParticipant)
-        .where(SessionParticipant.user_id == user_id)
+        .where(SessionParticipant.user_id == user_id, SessionParticipant.response == response)
         .options(with_participants())
         .order_by(MentoringSession.starts_at, MentoringSession.id)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, cast, select
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, cast, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +32,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by a password change or logging out everywhere: join tokens issued before are void.
+    credentials_changed_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     profile: Mapped[Profile] = relationship(
         back_populates="user", lazy="raise_on_sql", uselist=False, cascade="all, delete-orphan"
@@ -63,6 +65,8 @@ class Profile(Base):
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     open_to_meetups: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether the city appears on the public profile: the owner's choice, off by default.
+    show_city: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     max_travel_km: Mapped[int] = mapped_column(Integer, default=25)
     mentor_capacity: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

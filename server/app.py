@@ -12,10 +12,12 @@ from models.database import create_engine, create_session_factory, upgrade
 from models.geocoder import OfflineGeocoder
 from server import keys
 from server.api import setup_api
+from server.connections import LiveConnections
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
+from server.security import SpentJoinTokens
 from server.services.geocoding import Geocoding
 from server.settings import Settings, finalize
-from server.throttle import LoginThrottle
+from server.throttle import LoginThrottle, SignupLimit
 from signaling import setup_signaling
 from signaling.notes_room import setup_notes
 from signaling.office_hours import setup_office_hours
@@ -65,6 +67,9 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[keys.SETTINGS] = settings
     app[keys.THROTTLE] = LoginThrottle()
+    app[keys.SIGNUPS] = SignupLimit(settings.signups_per_hour)
+    app[keys.CONNECTIONS] = LiveConnections()
+    app[keys.SPENT_JOIN_TOKENS] = SpentJoinTokens()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_geocoding)
     app.on_response_prepare.append(add_security_headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 from aiohttp import web
@@ -97,6 +98,29 @@ async def revoke_other_logins(db: AsyncSession, user_id: int, keep_token: str | 
     await db.execute(query.values(revoked_at=utcnow()))
 
 
+def _is_trusted(address: str, proxies: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
 def client_address(request: web.Request) -> str:
-    """The client's address for throttling (the peer; a proxy setup would configure this)."""
-    return request.remote or "unknown"
+    """The client's address for throttling: the peer, or, when the peer is a trusted proxy
+    (TANDEM_TRUSTED_PROXIES), the nearest address in X-Forwarded-For that is not one. A header
+    from anyone else is ignored, so it cannot be used to dodge a limit."""
+    proxies = request.app[keys.SETTINGS].trusted_proxies
+    address = request.remote or "unknown"
+    if not proxies or not _is_trusted(address, proxies):
+        return address
+    forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return address  # a malformed chain: fall back to the proxy itself
+        address = hop
+        if not _is_trusted(hop, proxies):
+            break
+    return address

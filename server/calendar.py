@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from models.meetups import Meetup, MeetupStatus
 from models.users import User
+
+
+def calendar_identity(host: str, user_id: int) -> str:
+    """A calendar attendee's address that is not their e-mail: a name-based UUID URN."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"https://{host}/users/{user_id}").urn
 
 
 def meetup_ics(meetup: Meetup, people: dict[int, User], host: str) -> bytes:
@@ -31,7 +38,8 @@ def meetup_ics(meetup: Meetup, people: dict[int, User], host: str) -> bytes:
         person = people.get(participant.user_id)
         if person is None:
             continue
-        attendee = vCalAddress(f"mailto:{person.email}")
+        # Never an e-mail address: a stable identity that names the person on this server only.
+        attendee = vCalAddress(calendar_identity(host, person.id))
         attendee.params["cn"] = vText(person.name)
         attendee.params["partstat"] = vText(
             participant.response.value.upper().replace("PENDING", "NEEDS-ACTION")

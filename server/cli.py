@@ -9,31 +9,14 @@ import signal
 import sys
 
 from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
 
 from models.database import create_engine, upgrade
+from server.access_log import RequestLog
 from server.settings import SettingsError, finalize, settings_from_env
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 # Chatty libraries: their INFO lines (every ICE candidate pair, ...) drown the console.
 QUIET_LOGGERS = ("aioice", "aiortc")
-
-
-class RequestLog(AbstractAccessLogger):
-    """One line per request, except static files (a page load fetches a dozen); paths only,
-    never query strings, which may carry join tokens."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        if request.path.startswith("/static/") or not self.logger.isEnabledFor(logging.INFO):
-            return
-        self.logger.info(
-            "%s %s %s %s %.0f ms",
-            request.remote,
-            request.method,
-            request.path,
-            response.status,
-            time * 1000,
-        )
 
 
 def configure_logging(level_name: str) -> None:

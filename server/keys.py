@@ -8,11 +8,13 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
+    from server.connections import LiveConnections
+    from server.security import SpentJoinTokens
     from server.services.accounts import Locator
     from server.services.agenda import AgendaFeed
     from server.services.geocoding import Geocoding
     from server.settings import Settings
-    from server.throttle import LoginThrottle
+    from server.throttle import LoginThrottle, SignupLimit
     from signaling.handler import Timing
     from signaling.notes_sync import NotesHub
     from signaling.office_hours import OfficeHoursRooms
@@ -22,6 +24,9 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 DB: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("db")
 THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("throttle")
+SIGNUPS: web.AppKey[SignupLimit] = web.AppKey("signups")
+CONNECTIONS: web.AppKey[LiveConnections] = web.AppKey("connections")
+SPENT_JOIN_TOKENS: web.AppKey[SpentJoinTokens] = web.AppKey("spent_join_tokens")
 LOCATOR: web.AppKey[Locator] = web.AppKey("locator")
 ROOMS: web.AppKey[RoomRegistry] = web.AppKey("rooms")
 ROOM_TIMING: web.AppKey[Timing] = web.AppKey("room_timing")

@@ -19,10 +19,12 @@ from models.sessions import MentoringSession
 from models.users import Profile, User, users_by_ids
 
 
-def public_profile(profile: Profile | None) -> dict[str, Any]:
-    """Profile fields anyone logged in may see: never coordinates."""
+def public_profile(profile: Profile | None, *, is_owner: bool = False) -> dict[str, Any]:
+    """Profile fields anyone logged in may see: never coordinates, the city only when its owner
+    chose to show it."""
     if profile is None:
         return {}
+    shows_city = is_owner or profile.show_city
     return {
         "headline": profile.headline,
         "bio": profile.bio,
@@ -31,28 +33,31 @@ def public_profile(profile: Profile | None) -> dict[str, Any]:
         "industry": profile.industry,
         "languages": profile.languages,
         "timezone": profile.timezone,
-        "city": profile.city,
+        "city": profile.city if shows_city else "",
         "country": profile.country,
         "open_to_meetups": profile.open_to_meetups,
         "mentor_capacity": profile.mentor_capacity,
     }
 
 
-def public_user(user: User, profile: Profile | None = None) -> dict[str, Any]:
+def public_user(
+    user: User, profile: Profile | None = None, *, is_owner: bool = False
+) -> dict[str, Any]:
     """A user as others see them: never the e-mail address."""
     data: dict[str, Any] = {"id": user.id, "name": user.name, "roles": user.roles}
     if profile is not None:
-        data["profile"] = public_profile(profile)
+        data["profile"] = public_profile(profile, is_owner=is_owner)
     return data
 
 
 def own_user(user: User, profile: Profile | None = None) -> dict[str, Any]:
     """A user as they see themselves."""
-    data = public_user(user, profile)
+    data = public_user(user, profile, is_owner=True)
     data["email"] = user.email
     data["created_at"] = user.created_at.isoformat()
     if profile is not None:
         data["profile"]["max_travel_km"] = profile.max_travel_km
+        data["profile"]["show_city"] = profile.show_city
         data["profile"]["has_location"] = profile.latitude is not None
     return data
 
@@ -82,6 +87,7 @@ def session_json(session: MentoringSession) -> dict[str, Any]:
         "host_id": session.host_id,
         "mentorship_id": session.mentorship_id,
         "participant_ids": session.participant_ids,
+        "requested_ids": session.requested_ids,
         "url": f"/sessions/{session.id}",
         "room_url": f"/sessions/{session.id}/room",
     }

@@ -88,6 +88,7 @@ class ProfileIn(Strict):
     city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     open_to_meetups: bool | None = None
+    show_city: bool | None = None
     max_travel_km: Annotated[int, Field(ge=0, le=1000)] | None = None
     mentor_capacity: Annotated[int, Field(ge=0, le=50)] | None = None
 

@@ -8,7 +8,8 @@ import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -75,16 +76,24 @@ class InvalidJoinToken(ValueError):
 
 @dataclass(frozen=True)
 class JoinToken:
-    """Permission for one user to enter one room until `expires_at` (Unix seconds)."""
+    """Permission for one user to open one connection to one room until `expires_at` (Unix
+    seconds); `issued_ms` lets a password change void it, `nonce` lets it be used only once."""
 
     user_id: int
     room_id: int
     expires_at: int
+    issued_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    nonce: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
     def encode(self, secret: str) -> str:
         """The token as a URL-safe string: payload and signature."""
-        payload = _b64(json.dumps([self.user_id, self.room_id, self.expires_at]).encode())
+        fields = [self.user_id, self.room_id, self.expires_at, self.issued_ms, self.nonce]
+        payload = _b64(json.dumps(fields).encode())
         return f"{payload}.{sign(secret, 'join', payload)}"
+
+    def is_issued_before(self, moment: datetime | None) -> bool:
+        """Whether the token predates `moment` (the user's last password change)."""
+        return moment is not None and self.issued_ms < moment.timestamp() * 1000
 
     @classmethod
     def decode(
@@ -95,8 +104,8 @@ class JoinToken:
         if not signature or not hmac.compare_digest(sign(secret, "join", payload), signature):
             raise InvalidJoinToken("the join token is not valid")
         try:
-            user_id, token_room, expires_at = json.loads(_unb64(payload))
-            parsed = cls(int(user_id), int(token_room), int(expires_at))
+            user_id, token_room, expires_at, issued_ms, nonce = json.loads(_unb64(payload))
+            parsed = cls(int(user_id), int(token_room), int(expires_at), int(issued_ms), str(nonce))
         except (ValueError, TypeError) as exc:
             raise InvalidJoinToken("the join token is malformed") from exc
         if parsed.room_id != room_id:
@@ -104,6 +113,24 @@ class JoinToken:
         if parsed.expires_at < (time.time() if now is None else now):
             raise InvalidJoinToken("the join token has expired")
         return parsed
+
+
+class SpentJoinTokens:
+    """Join tokens that have opened a connection already: each opens one, so a token that leaks
+    (a proxy log, a shared screen) is worth nothing once used."""
+
+    def __init__(self) -> None:
+        self._spent: dict[str, int] = {}
+
+    def spend(self, token: JoinToken, now: float | None = None) -> bool:
+        """Use the token up; False when it was used before."""
+        now = time.time() if now is None else now
+        if len(self._spent) >= 1024:  # expired tokens are refused anyway: forget them
+            self._spent = {n: exp for n, exp in self._spent.items() if exp >= now}
+        if token.nonce in self._spent:
+            return False
+        self._spent[token.nonce] = token.expires_at
+        return True
 
 
 def turn_credentials(secret: str, user_id: int, ttl_seconds: int) -> tuple[str, str]:

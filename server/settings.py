@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -42,6 +43,10 @@ class Settings:
     nominatim_scheme: str = "https"
     login_session_days: int = 14
     max_body_bytes: int = 64 * 1024
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client.
+    trusted_proxies: tuple[str, ...] = ()
+    # Sign-ups allowed per client address and hour: probe accounts are not free.
+    signups_per_hour: int = 20
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced (None values are ignored)."""
@@ -70,6 +75,18 @@ def _ice_servers(raw: str | None) -> list[dict[str, Any]]:
     ):
         raise SettingsError('TANDEM_ICE_SERVERS must be a JSON list of {"urls": ...} objects')
     return servers
+
+
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    found = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in found:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name}: {network!r} is not an IP address or network (like 10.0.0.0/8)"
+            ) from None
+    return found
 
 
 def load_secret_key(var_dir: Path) -> str:
@@ -103,6 +120,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         allowed_origins=origins,
         nominatim_domain=env.get("TANDEM_NOMINATIM_DOMAIN") or None,
         nominatim_scheme=env.get("TANDEM_NOMINATIM_SCHEME") or "https",
+        trusted_proxies=_networks("TANDEM_TRUSTED_PROXIES", env.get("TANDEM_TRUSTED_PROXIES", "")),
+        signups_per_hour=_int(env, "TANDEM_SIGNUPS_PER_HOUR", 20),
     )
 
 

@@ -71,6 +71,10 @@ async def _caller(request: web.Request, db: AsyncSession, session_id: int) -> Us
     user = await db.get(User, parsed.user_id)
     if user is None:
         return error_response(401, "invalid_token", "The join token's user no longer exists.")
+    if parsed.is_issued_before(user.credentials_changed_at):
+        return error_response(401, "invalid_token", "The join token predates a password change.")
+    if not request.app[keys.SPENT_JOIN_TOKENS].spend(parsed):
+        return error_response(401, "invalid_token", "The join token was used already.")
     return user
 
 
@@ -117,6 +121,8 @@ async def _room_socket(request: web.Request, endpoint: Endpoint) -> web.StreamRe
     await ws.prepare(request)
     peer = Peer(user_id=user.id, name=user.name)
     writer = asyncio.create_task(peer.pump(ws.send_str, _closer(ws)))
+    # Known to account code, which closes it when the user's credentials end.
+    request.app[keys.CONNECTIONS].opened(user.id, session_id, peer)
     registry = request.app[endpoint.registry]
     room: Room | None = None
     arrival: asyncio.Task[int | None] | None = None
@@ -141,6 +147,7 @@ async def _room_socket(request: web.Request, endpoint: Endpoint) -> web.StreamRe
         try:
             await asyncio.shield(departure)
         finally:
+            request.app[keys.CONNECTIONS].closed(user.id, peer)
             with contextlib.suppress(Exception):
                 await ws.close()
     return ws

@@ -65,6 +65,7 @@ async def test_unknown_city_is_refused_and_nothing_stored(client: Client) -> Non
 async def test_pair_suggestion_uses_bands_and_a_city(
     client: Client, make_client: MakeClient
 ) -> None:
+    """[M2] Partners see a city between them and a distance band, never coordinates."""
     mentor, mentor_user = await _person(make_client, "maria@example.org", "mentor", "Berlin", "DE")
     mentee, _ = await _person(make_client, "paul@example.org", "mentee", "Potsdam", "DE")
     await _pair_up(mentor, mentee, mentor_user["id"])

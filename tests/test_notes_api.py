@@ -33,6 +33,7 @@ async def _session_with_notes(
         },
     )
     session_id = (await created.json())["session"]["id"]
+    await mentee_client.post(f"/api/v1/sessions/{session_id}/accept", headers=JSON)
     hub = NotesHub(client.app[keys.DB])
     try:
         await hub.apply(

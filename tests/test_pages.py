@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import Client, MakeClient, signup
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -88,6 +90,28 @@ async def test_login_next_is_never_an_open_redirect(client: Client) -> None:
         allow_redirects=False,
     )
     assert response.headers["Location"] == "/dashboard"
+
+
+@pytest.mark.parametrize(
+    "sneaky",
+    ["/%09/evil.example", "/%0A/evil.example", "/%0D/evil.example", "/%5Cevil.example", "/\\evil"],
+)
+async def test_login_next_with_dropped_characters_stays_on_site(
+    client: Client, sneaky: str
+) -> None:
+    """Tabs and line breaks vanish from a Location header: `/<tab>/evil` is not `//evil`."""
+    await signup(client, "kai@example.org")
+    await client.post("/api/v1/auth/logout", headers={"Content-Type": "application/json"})
+    token = await _token(client, "/login")
+    response = await client.post(
+        f"/login?next={sneaky}",
+        data={"csrf_token": token, "email": "kai@example.org", "password": "correct horse battery"},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    location = response.headers["Location"]
+    assert location == "/dashboard"
+    assert not location.startswith("//") and "evil" not in location
 
 
 async def test_user_text_is_escaped_on_pages(client: Client, make_client: MakeClient) -> None:

@@ -59,12 +59,15 @@ async def test_public_profile_never_shows_email_or_coordinates(
     text = await response.text()
     body = await response.json()
     assert body["user"]["name"] == "Hana"
-    assert body["user"]["profile"]["city"] == "Lyon"
+    assert body["user"]["profile"]["city"] == ""  # the city stays hers until she shows it
     assert "hana@example.org" not in text
     for secret in ("latitude", "longitude", "lat", "lon", "email"):
         assert secret not in text
     assert (await other.get("/api/v1/users/99999")).status == 404
     assert (await other.get("/api/v1/users/abc")).status == 404
+    await client.patch("/api/v1/me", json={"show_city": True})
+    shown = await (await other.get(f"/api/v1/users/{hana['id']}")).json()
+    assert shown["user"]["profile"]["city"] == "Lyon"
 
 
 async def test_anonymous_requests_are_refused(client: Client) -> None:

@@ -61,6 +61,7 @@ def setup_web(app: web.Application) -> None:
     r.add_get("/sessions/{session_id}", sessions.session_page)
     r.add_get("/sessions/{session_id}/export", export.printable_page)
     r.add_get("/sessions/{session_id}/room", room.room_page)
+    r.add_post("/sessions/{session_id}/answer", sessions.answer_request_submit)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
     # Versioned URLs: browsers may cache static files for as long as they like.
     env.globals["static"] = lambda path: str(static.url_for(filename=path))

@@ -30,6 +30,7 @@ routes = ApiRoutes("accounts")
 )
 async def signup(request: web.Request) -> web.Response:
     data = await read_json(request, SignupIn)
+    accounts.check_signup_allowed(request.app[keys.SIGNUPS], client_address(request))
     async with unit_of_work(request.app) as db:
         user = await accounts.sign_up(db, data)
         response = web.json_response({"user": own_user(user)}, status=201)
@@ -70,9 +71,29 @@ async def password(request: web.Request) -> web.Response:
     user = await require_user(request)
     data = await read_json(request, PasswordChangeIn)
     async with unit_of_work(request.app) as db:
-        await accounts.change_password(db, user, data)
+        throttle = request.app[keys.THROTTLE]
+        await accounts.change_password(db, throttle, user, data, client_address(request))
         await revoke_other_logins(db, user.id, request.cookies.get(SESSION_COOKIE))
+    # Stored first: the sockets reconnect with fresh tickets, and only this login still gets one.
+    request.app[keys.CONNECTIONS].close_user(user.id, reason="password changed")
     return web.Response(status=204)
+
+
+@routes.route(
+    "POST",
+    "/auth/logout-everywhere",
+    "Log out on every device: ends every login, join token and open connection",
+    status=204,
+)
+async def logout_everywhere(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    response = web.Response(status=204)
+    async with unit_of_work(request.app) as db:
+        await accounts.end_credentials(db, user)
+        await revoke_other_logins(db, user.id, keep_token=None)
+        await end_login(db, request, response)
+    request.app[keys.CONNECTIONS].close_user(user.id, reason="logged out everywhere")
+    return response
 
 
 @routes.route("GET", "/me", "My account and profile")

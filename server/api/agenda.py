@@ -102,7 +102,7 @@ async def add_agenda_item(request: web.Request) -> web.Response:
     data = await read_json(request, AgendaItemIn)
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
-        item = await agenda.add_item(db, session, data)
+        item = await agenda.add_item(db, session, (await require_user(request)).id, data)
     await announce(request, session.id)
     return web.json_response({"item": agenda_item_json(item)}, status=201)
 
@@ -117,7 +117,9 @@ async def patch_agenda_item(request: web.Request) -> web.Response:
     data = await read_json(request, AgendaItemPatch)
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
-        item = await agenda.update_item(db, session, int_param(request, "item_id"), data)
+        item = await agenda.update_item(
+            db, session, (await require_user(request)).id, int_param(request, "item_id"), data
+        )
         items = await agenda_of(db, session.id)
     await announce(request, session.id)
     return web.json_response(
@@ -171,7 +173,7 @@ async def add_action_item(request: web.Request) -> web.Response:
     data = await read_json(request, ActionItemIn)
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
-        item = await agenda.add_action_item(db, session, data)
+        item = await agenda.add_action_item(db, session, (await require_user(request)).id, data)
     await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)}, status=201)
 
@@ -198,6 +200,6 @@ async def patch_action_item(request: web.Request) -> web.Response:
         session = None if item is None else await get_session_for(db, item.session_id, user.id)
         if item is None or session is None:
             raise not_found("action item")
-        item = await agenda.update_action_item(db, item, data, session)
+        item = await agenda.update_action_item(db, item, data, session, user.id)
     await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)})

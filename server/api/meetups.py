@@ -106,6 +106,14 @@ async def mine(request: web.Request) -> web.Response:
     return web.json_response({"meetups": [meetup_json(m) for m in found]})
 
 
+@routes.route("GET", "/meetup-requests", "Meetups I am asked to by someone I have no contact with")
+async def requests(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    async with unit_of_work(request.app) as db:
+        found = await meetups_of(db, user.id, since=utcnow(), requests=True)
+    return web.json_response({"meetups": [meetup_json(m) for m in found]})
+
+
 async def _answer(request: web.Request, *, accept: bool) -> web.Response:
     user = await require_user(request)
     async with unit_of_work(request.app) as db:

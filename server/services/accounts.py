@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import utcnow
 from models.users import Profile, User, get_profile, get_user_by_email, normalize_email
 from server.errors import ApiError
 from server.schemas import PasswordChangeIn, ProfileIn, SignupIn
 from server.security import hash_password, verify_password
-from server.throttle import LoginThrottle
+from server.throttle import LoginThrottle, SignupLimit, Throttled
 
 # Turns (city, country) into a stored point, or None when the place is unknown.
 Locator = Callable[[str, str], Awaitable[tuple[float, float] | None]]
@@ -62,38 +63,68 @@ async def sign_up(db: AsyncSession, data: SignupIn) -> User:
     return user
 
 
+def _too_many(what: str, exc: Throttled) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_attempts",
+        f"Too many {what}. Try again in {exc.retry_after} seconds.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+def check_signup_allowed(limit: SignupLimit, client: str) -> None:
+    """Count a sign-up from `client`; 429 when it has made its share lately (probe accounts)."""
+    try:
+        limit.take(client)
+    except Throttled as exc:
+        raise _too_many("sign-ups from your network", exc) from None
+
+
 async def authenticate(
-    db: AsyncSession, throttle: LoginThrottle, email: str, password: str, address: str
+    db: AsyncSession, throttle: LoginThrottle, email: str, password: str, client: str
 ) -> User:
-    """The user these credentials belong to; 401 when wrong, 429 after too many failures."""
-    account = normalize_email(email)
-    wait = throttle.retry_after(account, address)
-    if wait:
-        raise ApiError(
-            429,
-            "too_many_attempts",
-            f"Too many failed log-ins. Try again in {wait} seconds.",
-            headers={"Retry-After": str(wait)},
-        )
-    attempt = throttle.record_attempt(account, address)
-    user = await get_user_by_email(db, email)
-    await db.commit()  # nothing written yet: hand the connection back while argon2 runs
-    if not await _verify(user.password_hash if user else None, password) or user is None:
-        raise ApiError(401, "invalid_credentials", "The e-mail address or password is wrong.")
-    throttle.succeeded(account, address, attempt)
+    """The user these credentials belong to; 401 when wrong, 429 after too many failures from
+    this client (for this account, or for any)."""
+    try:
+        async with throttle.attempt(throttle.keys(normalize_email(email), client)) as attempt:
+            user = await get_user_by_email(db, email)
+            await db.commit()  # nothing written yet: hand the connection back while argon2 runs
+            if not await _verify(user.password_hash if user else None, password) or user is None:
+                attempt.failed()
+                raise ApiError(
+                    401, "invalid_credentials", "The e-mail address or password is wrong."
+                )
+            attempt.succeeded()
+    except Throttled as exc:
+        raise _too_many("failed log-ins", exc) from None
     return user
 
 
-async def change_password(db: AsyncSession, user: User, data: PasswordChangeIn) -> None:
-    """Replace the password after checking the current one."""
-    if not await _verify(user.password_hash, data.current_password):
-        raise ApiError(
-            422,
-            "validation_error",
-            "The current password is wrong.",
-            fields={"current_password": "This is not your current password."},
-        )
+async def change_password(
+    db: AsyncSession, throttle: LoginThrottle, user: User, data: PasswordChangeIn, client: str
+) -> None:
+    """Replace the password after checking the current one (throttled like log-ins), and end
+    every credential issued before: join tokens now, login sessions and sockets by the caller."""
+    try:
+        async with throttle.attempt(throttle.keys(f"password-of-{user.id}", client)) as attempt:
+            if not await _verify(user.password_hash, data.current_password):
+                attempt.failed()
+                raise ApiError(
+                    422,
+                    "validation_error",
+                    "The current password is wrong.",
+                    fields={"current_password": "This is not your current password."},
+                )
+            attempt.succeeded()
+    except Throttled as exc:
+        raise _too_many("wrong passwords", exc) from None
     user.password_hash = await _hash(data.new_password)
+    await end_credentials(db, user)
+
+
+async def end_credentials(db: AsyncSession, user: User) -> None:
+    """Void every join token issued to `user` so far (logins and sockets are the caller's)."""
+    user.credentials_changed_at = utcnow()
     db.add(user)
 
 

@@ -25,6 +25,7 @@ from server.schemas import (
     AgendaItemIn,
     AgendaItemPatch,
 )
+from server.services.contact import require_reach
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +62,28 @@ class AgendaFeed:
                 self._turns[session_id] = (lock, users - 1)
 
 
-def _check_owner(session: MentoringSession, owner_id: int | None, field: str = "owner_id") -> None:
-    if owner_id is not None and owner_id not in session.participant_ids:
+async def _check_owner(
+    db: AsyncSession, session: MentoringSession, actor_id: int, owner_id: int | None
+) -> None:
+    """The owner takes part in the session, and the actor may reach them (consent before
+    contact: an office-hours attendee cannot hand work to another attendee)."""
+    if owner_id is None:
+        return
+    if owner_id not in session.participant_ids:
         raise ApiError(
             422,
             "validation_error",
             "The owner must take part in the session.",
-            fields={field: "Not a participant of this session."},
+            fields={"owner_id": "Not a participant of this session."},
         )
+    await require_reach(db, actor_id, owner_id, "owner_id")
 
 
-async def add_item(db: AsyncSession, session: MentoringSession, data: AgendaItemIn) -> AgendaItem:
+async def add_item(
+    db: AsyncSession, session: MentoringSession, actor_id: int, data: AgendaItemIn
+) -> AgendaItem:
     """Append an item to the session's agenda."""
-    _check_owner(session, data.owner_id)
+    await _check_owner(db, session, actor_id, data.owner_id)
     item = AgendaItem(
         session_id=session.id, position=await next_position(db, session.id), **data.model_dump()
     )
@@ -90,13 +100,13 @@ async def _item(db: AsyncSession, session: MentoringSession, item_id: int) -> Ag
 
 
 async def update_item(
-    db: AsyncSession, session: MentoringSession, item_id: int, data: AgendaItemPatch
+    db: AsyncSession, session: MentoringSession, actor_id: int, item_id: int, data: AgendaItemPatch
 ) -> AgendaItem:
     """Change an item's fields, tick it off, or move it."""
     item = await _item(db, session, item_id)
     changes = data.model_dump(exclude_unset=True)
-    if "owner_id" in changes:
-        _check_owner(session, changes["owner_id"])
+    if "owner_id" in changes and changes["owner_id"] != item.owner_id:
+        await _check_owner(db, session, actor_id, changes["owner_id"])
     position = changes.pop("position", None)
     for key, value in changes.items():
         if key in {"title", "done"} and value is None:
@@ -159,10 +169,10 @@ async def carry_over(db: AsyncSession, session: MentoringSession) -> int:
 
 
 async def add_action_item(
-    db: AsyncSession, session: MentoringSession, data: ActionItemIn
+    db: AsyncSession, session: MentoringSession, actor_id: int, data: ActionItemIn
 ) -> ActionItem:
     """Record a promise made in the session."""
-    _check_owner(session, data.owner_id)
+    await _check_owner(db, session, actor_id, data.owner_id)
     if data.agenda_item_id is not None:
         await _item(db, session, data.agenda_item_id)
     item = ActionItem(session_id=session.id, **data.model_dump())
@@ -172,12 +182,16 @@ async def add_action_item(
 
 
 async def update_action_item(
-    db: AsyncSession, item: ActionItem, data: ActionItemPatch, session: MentoringSession
+    db: AsyncSession,
+    item: ActionItem,
+    data: ActionItemPatch,
+    session: MentoringSession,
+    actor_id: int,
 ) -> ActionItem:
     """Tick off or edit an action item; a new owner must take part in its session."""
     changes = data.model_dump(exclude_unset=True)
-    if "owner_id" in changes:
-        _check_owner(session, changes["owner_id"])
+    if "owner_id" in changes and changes["owner_id"] != item.owner_id:
+        await _check_owner(db, session, actor_id, changes["owner_id"])
     for key, value in changes.items():
         if key in {"title", "done", "owner_id"} and value is None:
             continue

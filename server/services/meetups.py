@@ -1,11 +1,14 @@
 """Who could meet in person, where and when; and proposing, answering and exporting meetups.
 
-Privacy rules enforced here: other people's points never leave this module; their distance is
-only ever given as a band; the suggested place is a real city, never a midpoint.
+Privacy rules enforced here (docs/privacy.md): other people's points never leave this module;
+their distance is only ever given as a band; reach is compared in bands, so trying every
+`max_travel_km` teaches nothing finer; the place suggested with a stranger is derived from the
+requester's own city only; the suggested place is a real city, never a midpoint.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,16 +18,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.availability import shared_slots
 from models.base import utcnow
-from models.geo import distance_band, haversine_km
+from models.geo import (
+    banded_distance_km,
+    banded_reach_km,
+    distance_band,
+    haversine_km,
+    haversine_km_array,
+    within_banded_reach,
+)
 from models.meeting_place import Objective, suggest_meeting_place
 from models.meetups import Meetup, MeetupParticipant, Response, get_meetup_for
 from models.mentorships import MentorshipStatus, mentorships_of
-from models.nearby import People, group_by_metro, k_nearest_eligible
-from models.office_hours import OfficeHours, OfficeHoursRegistration
+from models.nearby import group_by_metro
+from models.office_hours import (
+    Decision,
+    OfficeHours,
+    OfficeHoursDecision,
+    OfficeHoursRegistration,
+)
 from models.places import CityTable, Place
+from models.sessions import MentoringSession
 from models.users import Profile, User, users_by_ids
 from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import MeetupIn
+from server.services.contact import unreachable
 from server.services.geocoding import Geocoding
 
 MATCH_HINTS = 3
@@ -90,21 +107,30 @@ def _suggest(
     reason: str,
     now: datetime,
     objective: Objective = Objective.FAIREST,
+    *,
+    is_stranger: bool = False,
 ) -> Suggestion:
     group = [me, *others]
+    # With a stranger, a place between us would point at where they live: suggest my own city.
+    placed = [me] if is_stranger else group
     meeting = suggest_meeting_place(
-        cities, [p.lat for p in group], [p.lon for p in group], objective=objective
+        cities, [p.lat for p in placed], [p.lon for p in placed], objective=objective
     )
     farthest = max(haversine_km(me.lat, me.lon, o.lat, o.lon) for o in others)
+    if is_stranger:
+        travel = [meeting.travel_km[0]] + [
+            haversine_km(o.lat, o.lon, meeting.place.lat, meeting.place.lon) for o in others
+        ]
+    else:
+        travel = list(meeting.travel_km)
     return Suggestion(
         kind=kind,
         with_ids=[o.user_id for o in others],
         distance_band=distance_band(farthest).value,
         place=meeting.place,
-        your_travel_km=round(meeting.travel_km[0], 1),
+        your_travel_km=round(travel[0], 1),
         others_travel_band={
-            o.user_id: distance_band(km).value
-            for o, km in zip(others, meeting.travel_km[1:], strict=True)
+            o.user_id: distance_band(km).value for o, km in zip(others, travel[1:], strict=True)
         },
         times=shared_slots([p.timezone for p in group], now),
         reason=reason,
@@ -112,7 +138,14 @@ def _suggest(
 
 
 def _within_reach(a: _Spot, b: _Spot) -> bool:
-    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= min(a.max_travel_km, b.max_travel_km)
+    distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
+    return within_banded_reach(distance, a.max_travel_km, b.max_travel_km)
+
+
+def _shuffled(viewer_id: int, other_id: int) -> bytes:
+    """A stable order that is not distance: ties within a band reveal nothing about who is
+    nearer."""
+    return hashlib.sha256(f"{viewer_id}:{other_id}".encode()).digest()
 
 
 async def suggestions_for(
@@ -163,30 +196,32 @@ async def _match_hints(
         .where(Profile.open_to_meetups.is_(True), Profile.latitude.is_not(None), User.id != user.id)
     )
     candidates = _spots([p for u, p in result.all() if u.has_role(want) and u.id not in exclude])
-    if not candidates:
+    if not candidates or banded_reach_km(me.max_travel_km) == 0:
         return []
-    matches = k_nearest_eligible(
-        People.of([me.user_id], [me.lat], [me.lon], [me.max_travel_km]),
-        People.of(
-            [p.user_id for p in candidates],
-            [p.lat for p in candidates],
-            [p.lon for p in candidates],
-            [p.max_travel_km for p in candidates],
-        ),
-        k=MATCH_HINTS,
+    distances = haversine_km_array(
+        me.lat, me.lon, [p.lat for p in candidates], [p.lon for p in candidates]
     )
-    by_id = {p.user_id: p for p in candidates}
-    pairs = matches.pairs([me.user_id], [p.user_id for p in candidates])
+    # Eligibility and order use banded values only, so no sequence of queries, from any number
+    # of accounts, narrows a stranger down below the band they are in.
+    eligible = sorted(
+        (
+            (banded_distance_km(float(km)), _shuffled(user.id, other.user_id), other)
+            for other, km in zip(candidates, distances, strict=True)
+            if within_banded_reach(float(km), me.max_travel_km, other.max_travel_km)
+        ),
+        key=lambda entry: (entry[0], entry[1]),
+    )
     return [
         _suggest(
             cities,
             me,
-            [by_id[int(str(other))]],
+            [other],
             "match",
             f"A {want} near you who is open to meeting in person.",
             now,
+            is_stranger=True,
         )
-        for _, other, _ in pairs
+        for _, _, other in eligible[:MATCH_HINTS]
     ]
 
 
@@ -219,6 +254,17 @@ async def _groups(
     )
     for series_id, member_id in registrations:
         member_ids[series_id].add(member_id)
+    # Removal means removal: whoever the host removed from an occurrence is out of the group.
+    removed = await db.execute(
+        select(MentoringSession.office_hours_id, OfficeHoursDecision.user_id)
+        .join(OfficeHoursDecision, OfficeHoursDecision.session_id == MentoringSession.id)
+        .where(
+            MentoringSession.office_hours_id.in_(member_ids),
+            OfficeHoursDecision.decision == Decision.REMOVED,
+        )
+    )
+    for removed_from, member_id in removed:
+        member_ids.get(removed_from or 0, set()).discard(member_id)
     profiles = await _profiles(db, set().union(*member_ids.values()))
     found: list[Suggestion] = []
     for each in series:
@@ -234,15 +280,17 @@ async def _groups(
         )
         by_id = {p.user_id: p for p in members}
         for group in groups:
-            if user.id in group:
-                others = [by_id[int(str(uid))] for uid in group if uid != user.id]
+            others = [by_id[int(str(uid))] for uid in group if uid != user.id]
+            # Everyone's own reach counts, in bands, as for pairs.
+            others = [other for other in others if _within_reach(me, other)]
+            if user.id in group and len(others) >= 2:
                 found.append(
                     _suggest(
                         cities,
                         me,
                         others,
                         "group",
-                        f"{len(group)} people from “{each.title}” live in your area.",
+                        f"{len(others) + 1} people from “{each.title}” live in your area.",
                         now,
                         objective=Objective.LEAST_TOTAL,
                     )
@@ -269,6 +317,8 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
             "Some of these people do not exist.",
             fields={"participant_ids": "Unknown users."},
         )
+    # Consent before contact: strangers get a request, kept apart from their meetups.
+    asked = await unreachable(db, user.id, invited)
     located = await geocoding.locate(data.place.name, data.place.country)
     if located is None:
         raise ApiError(
@@ -286,7 +336,7 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
         starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
         participants=[MeetupParticipant(user_id=user.id, response=Response.ACCEPTED)]
-        + [MeetupParticipant(user_id=uid) for uid in sorted(invited)],
+        + [MeetupParticipant(user_id=uid, is_request=uid in asked) for uid in sorted(invited)],
     )
     meetup.settle()
     db.add(meetup)
@@ -302,6 +352,7 @@ async def answer(db: AsyncSession, user: User, meetup_id: int, *, accept: bool) 
     mine = meetup.response_of(user.id)
     assert mine is not None
     mine.response = Response.ACCEPTED if accept else Response.DECLINED
+    mine.is_request = False
     meetup.settle()
     await db.flush()
     return meetup

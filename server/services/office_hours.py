@@ -15,6 +15,7 @@ from models.office_hours import (
     OfficeHoursRegistration,
     occurrence_starts,
     registration_count,
+    removed_from,
     sessions_of_office_hours,
 )
 from models.sessions import MentoringSession, SessionKind, SessionParticipant
@@ -85,8 +86,11 @@ async def register(
     if await registration_count(db, series.id) >= series.capacity:
         raise ApiError(409, "full", f"These office hours are full ({series.capacity} places).")
     db.add(OfficeHoursRegistration(office_hours_id=series.id, user_id=user.id))
-    for session in await sessions_of_office_hours(db, series.id):
-        if session.ends_at > now:
+    coming = [s for s in await sessions_of_office_hours(db, series.id) if s.ends_at > now]
+    # Registering again does not undo a removal: that occurrence stays closed to them.
+    removed = await removed_from(db, user.id, [s.id for s in coming])
+    for session in coming:
+        if session.id not in removed:
             db.add(SessionParticipant(session_id=session.id, user_id=user.id))
     await db.flush()
     return series

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.office_hours import removed_from
 from models.sessions import JOIN_EARLY, Attendance, MentoringSession, get_session_for
 from models.users import User
 from server.security import JoinToken, turn_credentials
@@ -34,14 +35,15 @@ async def admit_participant(
     """The session if `user_id` takes part in it, at any time (its notes stay open)."""
     session = await get_session_for(db, session_id, user_id)
     if session is None:
-        if await db.get(MentoringSession, session_id) is None:
-            raise RoomRefused(404, "room_not_found", "There is no such session.")
-        raise RoomRefused(403, "not_a_participant", "You are not a participant of this session.")
+        if await removed_from(db, user_id, [session_id]):  # they know it exists: say why
+            raise RoomRefused(403, "removed", "The host removed you from this session.")
+        # The same answer for "not yours" and "not there": ids tell a stranger nothing.
+        raise RoomRefused(404, "room_not_found", "There is no such session.")
     return session
 
 
 async def admit(db: AsyncSession, session_id: int, user_id: int, now: datetime) -> MentoringSession:
-    """The session if `user_id` may enter its call now; RoomRefused (404/403/409) otherwise."""
+    """The session if `user_id` may enter its call now; RoomRefused (404/409) otherwise."""
     session = await admit_participant(db, session_id, user_id, now)
     if not session.is_joinable(now):
         if now >= session.ends_at:

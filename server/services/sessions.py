@@ -6,11 +6,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.mentorships import Mentorship, MentorshipStatus
-from models.sessions import MentoringSession, SessionKind, SessionParticipant
+from models.sessions import (
+    Invitation,
+    MentoringSession,
+    SessionKind,
+    SessionParticipant,
+    get_session_request,
+)
 from models.users import User, users_by_ids
-from server.errors import ApiError, refuse_if_over
+from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import SessionIn
 from server.services.agenda import carry_over
+from server.services.contact import unreachable
 
 
 async def create_session(db: AsyncSession, host: User, data: SessionIn) -> MentoringSession:
@@ -45,6 +52,8 @@ async def create_session(db: AsyncSession, host: User, data: SessionIn) -> Mento
             "A one-on-one session has exactly two people.",
             fields={"participant_ids": "Name exactly one other participant."},
         )
+    # Consent before contact: whoever the host may not reach yet is asked, not booked.
+    asked = await unreachable(db, host.id, participant_ids)
     session = MentoringSession(
         kind=SessionKind(data.kind),
         title=data.title,
@@ -52,9 +61,28 @@ async def create_session(db: AsyncSession, host: User, data: SessionIn) -> Mento
         duration_minutes=data.duration_minutes,
         host_id=host.id,
         mentorship_id=data.mentorship_id,
-        participants=[SessionParticipant(user_id=uid) for uid in sorted(participant_ids)],
+        participants=[
+            SessionParticipant(
+                user_id=uid,
+                response=Invitation.PENDING if uid in asked else Invitation.ACCEPTED,
+            )
+            for uid in sorted(participant_ids)
+        ],
     )
     db.add(session)
     await db.flush()
     await carry_over(db, session)
+    return session
+
+
+async def answer_request(
+    db: AsyncSession, user: User, session_id: int, *, accept: bool
+) -> MentoringSession:
+    """Accept or decline being asked to a session; only then does it become one of yours."""
+    found = await get_session_request(db, session_id, user.id)
+    if found is None:
+        raise not_found("session request")
+    session, mine = found
+    mine.response = Invitation.ACCEPTED if accept else Invitation.DECLINED
+    await db.flush()
     return session

@@ -12,6 +12,7 @@ from models.sessions import MentoringSession, SessionKind
 from server import keys
 from server.db import unit_of_work
 from server.settings import Settings
+from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.occurrence import Occurrence
 from signaling.office_hours.rooms import OfficeHoursRooms
 from signaling.office_hours.sfu_bridge import SfuBridge
@@ -56,6 +57,13 @@ class DatabaseOccurrences:
             )
 
     async def record_decision(self, session_id: int, user_id: int, decision: Decision) -> None:
+        if decision == Decision.REMOVED:  # out of the notes too, at once, stored or not
+            self._app[keys.CONNECTIONS].close_user(
+                user_id,
+                session_id=session_id,
+                code=OfficeHoursCloseCode.REMOVED,
+                reason="removed by the host",
+            )
         async with unit_of_work(self._app) as db:
             await record_decision(db, session_id, user_id, decision)
 

@@ -25,6 +25,7 @@ async def test_agenda_add_reorder_tick_and_template(
         },
     )
     session_id = created["session"]["id"]
+    await api_post(live_server, bert, f"/api/v1/sessions/{session_id}/accept", {})
 
     context, page = await new_page(browser, live_server)
     await page.goto(f"/login?next=/sessions/{session_id}")

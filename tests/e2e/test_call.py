@@ -59,6 +59,7 @@ async def _session_now(server: TestServer, host: Account, guest: Account) -> int
     }
     created = await api_post(server, host, "/api/v1/sessions", body, expected=(201,))
     session_id: int = created["session"]["id"]
+    await api_post(server, guest, f"/api/v1/sessions/{session_id}/accept", {})
     return session_id
 
 

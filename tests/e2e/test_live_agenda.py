@@ -24,7 +24,9 @@ async def _session(server: TestServer) -> tuple[Account, Account, int]:
             "participant_ids": [mentee.user_id],
         },
     )
-    return mentor, mentee, created["session"]["id"]
+    session_id = created["session"]["id"]
+    await api_post(server, mentee, f"/api/v1/sessions/{session_id}/accept", {})
+    return mentor, mentee, session_id
 
 
 async def test_one_sides_agenda_changes_show_on_the_others_page_without_reload(
@@ -159,6 +161,7 @@ async def test_agenda_changes_reach_the_call_page_too(
         },
     )
     session_id = created["session"]["id"]
+    await api_post(live_server, mentee, f"/api/v1/sessions/{session_id}/accept", {})
     call_context, call_page = await page_as(browser, live_server, mentor)
     await call_page.goto(f"/sessions/{session_id}/room")
     await expect(call_page.locator("[data-notes-status]")).to_have_text(

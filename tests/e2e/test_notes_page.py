@@ -32,6 +32,7 @@ async def test_browser_and_python_client_type_together(
         },
     )
     session_id = created["session"]["id"]
+    await api_post(live_server, nora, f"/api/v1/sessions/{session_id}/accept", {})
 
     base = str(live_server.make_url("/"))
     async with ClientSession(base, cookies={"tandem_session": nora.cookie}) as mentee:

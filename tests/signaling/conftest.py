@@ -15,7 +15,7 @@ from server import keys
 from server.app import create_app
 from server.settings import Settings
 from signaling import Timing
-from tests.conftest import Client, ClientFactory, MakeClient, signup
+from tests.conftest import JSON, Client, ClientFactory, MakeClient, signup
 
 FAST = Timing(heartbeat=5.0, ping_interval=0.5, idle_limit=3.0, handshake=0.6, writer_drain=1.0)
 
@@ -39,8 +39,14 @@ class Cast:
     mentee_id: int
 
 
-async def schedule(host: Client, guest_id: int, *, starts_in: timedelta = timedelta()) -> int:
-    """A one-on-one session hosted by `host`; returns its id."""
+async def schedule(
+    host: Client,
+    guest_id: int,
+    *,
+    starts_in: timedelta = timedelta(),
+    guest: Client | None = None,
+) -> int:
+    """A one-on-one session hosted by `host`, accepted by `guest` when given; returns its id."""
     start = datetime.now(UTC) + starts_in
     response = await host.post(
         "/api/v1/sessions",
@@ -54,6 +60,9 @@ async def schedule(host: Client, guest_id: int, *, starts_in: timedelta = timede
     )
     assert response.status == 201, await response.text()
     session_id: int = (await response.json())["session"]["id"]
+    if guest is not None:  # strangers are asked first (consent before contact)
+        accepted = await guest.post(f"/api/v1/sessions/{session_id}/accept", headers=JSON)
+        assert accepted.status in (200, 404), await accepted.text()  # 404: no need to ask
     return session_id
 
 
@@ -62,7 +71,7 @@ async def cast(client: Client, make_client: MakeClient) -> Cast:
     mentor = await signup(client, "mentor@example.org", roles=["mentor"], name="Mina Mentor")
     mentee_client = await make_client()
     mentee = await signup(mentee_client, "mentee@example.org", name="Theo <b>Mentee</b>")
-    session_id = await schedule(client, mentee["id"])
+    session_id = await schedule(client, mentee["id"], guest=mentee_client)
     return Cast(session_id, client, mentee_client, mentor["id"], mentee["id"])
 
 

@@ -55,20 +55,25 @@ async def test_join_ticket_opens_the_room_without_a_cookie(
 async def test_outsiders_bad_tokens_and_bad_origins_are_refused_before_upgrade(
     cast: Cast, make_client: MakeClient
 ) -> None:
+    """[S5] Outsiders are refused before the upgrade, with the 404 a missing room gets."""
     room = f"/ws/rooms/{cast.session_id}"
     outsider = await make_client()
     user = await signup(outsider, "outsider@example.org", name="Olga")
-    await _refused(outsider, room, 403, "not_a_participant")
-    joined = await outsider.get(f"/api/v1/sessions/{cast.session_id}/join")
-    assert joined.status == 403
-    assert (await joined.json())["error"]["code"] == "not_a_participant"
+    # "Not yours" and "not there" give the same answer, so ids tell a stranger nothing.
+    await _refused(outsider, room, 404, "room_not_found")
     await _refused(outsider, "/ws/rooms/999999", 404, "room_not_found")
-    assert (await outsider.get("/api/v1/sessions/999999/join")).status == 404
+    joined = await outsider.get(f"/api/v1/sessions/{cast.session_id}/join")
+    missing = await outsider.get("/api/v1/sessions/999999/join")
+    assert joined.status == missing.status == 404
+    assert await joined.json() == await missing.json()
+    room_page = await outsider.get(f"/sessions/{cast.session_id}/room")
+    missing_page = await outsider.get("/sessions/999999/room")
+    assert room_page.status == missing_page.status == 404
 
     anonymous = await make_client()
     await _refused(anonymous, room, 401, "not_authenticated")
     outsiders_own = JoinToken(user["id"], cast.session_id, int(time.time()) + 60).encode(SECRET)
-    await _refused(anonymous, f"{room}?token={outsiders_own}", 403, "not_a_participant")
+    await _refused(anonymous, f"{room}?token={outsiders_own}", 404, "room_not_found")
     expired = JoinToken(cast.mentee_id, cast.session_id, int(time.time()) - 1).encode(SECRET)
     await _refused(anonymous, f"{room}?token={expired}", 401, "invalid_token")
     forged = JoinToken(cast.mentee_id, cast.session_id, int(time.time()) + 60).encode("guess")

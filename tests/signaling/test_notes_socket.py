@@ -176,12 +176,12 @@ async def test_outsiders_refused_and_notes_open_outside_the_call_window(
     await signup(client, "early@example.org", roles=["mentor"])
     guest = await make_client()
     guest_user = await signup(guest, "guest@example.org")
-    later = await schedule(client, guest_user["id"], starts_in=timedelta(days=3))
+    later = await schedule(client, guest_user["id"], starts_in=timedelta(days=3), guest=guest)
     assert (await client.get(f"/ws/rooms/{later}")).status in (409, 400)
     editor = await NotesClient.open(guest, later, 5)
     assert (await editor.type(0, "Prep: questions"))["type"] == "notes-ack"
     outsider = await make_client()
     await signup(outsider, "out@example.org")
     response = await outsider.get(f"/ws/sessions/{later}/notes")
-    assert response.status == 403
-    assert (await response.json())["error"]["code"] == "not_a_participant"
+    assert response.status == 404
+    assert (await response.json())["error"]["code"] == "room_not_found"

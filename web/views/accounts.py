@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from aiohttp import web
@@ -47,6 +48,7 @@ async def signup_submit(request: web.Request) -> web.Response:
     values["roles"] = form.getall("roles", [])
     try:
         data = validate_form(SignupIn, values)
+        accounts.check_signup_allowed(request.app[keys.SIGNUPS], client_address(request))
         async with unit_of_work(request.app) as db:
             user = await accounts.sign_up(db, data)
             if zone := _browser_zone(form.get("timezone")):
@@ -82,9 +84,13 @@ async def login_page(request: web.Request) -> web.Response:
 
 
 def _next(request: web.Request) -> str:
+    """Where to go after logging in: a path on this site, checked as the Location header will
+    carry it (tabs and line breaks are dropped there, so `/%09/evil` would become `//evil`)."""
     target = request.query.get("next", "/dashboard")
-    # Only local paths: never an open redirect.
-    return target if target.startswith("/") and not target.startswith("//") else "/dashboard"
+    is_plain = all(" " < char < "\x7f" for char in target) and "\\" not in target
+    parts = urlsplit(target)
+    is_local = target.startswith("/") and not target.startswith("//") and not parts.netloc
+    return target if is_plain and is_local and not parts.scheme else "/dashboard"
 
 
 async def login_submit(request: web.Request) -> web.Response:
@@ -132,6 +138,7 @@ async def profile_page(request: web.Request) -> web.Response:
         skills=", ".join(profile.skills),
         languages=", ".join(profile.languages),
         open_to_meetups=profile.open_to_meetups,
+        show_city=profile.show_city,
     )
     return await render(
         request,
@@ -153,6 +160,7 @@ async def profile_submit(request: web.Request) -> web.Response:
     values["skills"] = list_field(form, "skills")
     values["languages"] = list_field(form, "languages")
     values["open_to_meetups"] = form.get("open_to_meetups") == "on"
+    values["show_city"] = form.get("show_city") == "on"
     try:
         data = validate_form(ProfileIn, values)
         async with unit_of_work(request.app) as db:
@@ -175,15 +183,19 @@ async def password_submit(request: web.Request) -> web.Response:
     try:
         data = validate_form(PasswordChangeIn, values)
         async with unit_of_work(request.app) as db:
-            await accounts.change_password(db, user, data)
+            throttle = request.app[keys.THROTTLE]
+            await accounts.change_password(db, throttle, user, data, client_address(request))
             await revoke_other_logins(db, user.id, request.cookies.get(SESSION_COOKIE))
     except ApiError as exc:
-        return await render(
+        page = await render(
             request,
             "password.html",
             {"errors": exc.fields or {}, "message": exc.message},
             status=exc.status,
         )
+        page.headers.update(exc.headers)
+        return page
+    request.app[keys.CONNECTIONS].close_user(user.id, reason="password changed")
     return await render(request, "password.html", {"errors": {}, "saved": True})
 
 

@@ -12,13 +12,14 @@ from models.base import utcnow
 from models.meetups import Meetup, MeetupStatus, meetups_of
 from models.mentorships import mentorships_of, open_mentorship_between
 from models.places import ATTRIBUTION
-from models.sessions import MentoringSession, sessions_of
+from models.sessions import MentoringSession, session_requests_of, sessions_of
 from models.users import User, get_profile, get_user, users_by_ids
 from server import keys
 from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
+from server.representations import public_profile as public_profile_json
 from server.services.meetups import Suggestion, suggestions_for
 from web.rendering import page_user, render
 
@@ -51,13 +52,18 @@ async def render_dashboard(
         mentorships = await mentorships_of(db, user.id)
         action_items = await open_action_items_of(db, user.id)
         meetups = await meetups_of(db, user.id, since=now)
+        # Asked by people with no contact yet: shown apart, as requests, until answered.
+        session_requests = await session_requests_of(db, user.id)
+        meetup_requests = await meetups_of(db, user.id, since=now, requests=True)
         suggestions = await suggestions_for(db, request.app[keys.GEOCODING].cities, user, now)
         people = await users_by_ids(
             db,
             [m.mentor_id for m in mentorships]
             + [m.mentee_id for m in mentorships]
             + [uid for s in sessions for uid in s.participant_ids]
-            + [p.user_id for m in meetups for p in m.participants],
+            + [p.user_id for m in meetups for p in m.participants]
+            + [s.host_id for s in session_requests]
+            + [m.proposer_id for m in meetup_requests],
         )
     return await render(
         request,
@@ -67,6 +73,8 @@ async def render_dashboard(
             "sessions": upcoming_by_series(sessions),
             "action_items": action_items,
             "meetups": meetups,
+            "session_requests": session_requests,
+            "meetup_requests": meetup_requests,
             "suggestions": not_yet_planned(suggestions, meetups),
             "attribution": ATTRIBUTION,
             "mentorships": mentorships,
@@ -135,7 +143,7 @@ async def render_profile(
         "profile.html",
         {
             "person": person,
-            "profile": profile,
+            "profile": public_profile_json(profile, is_owner=person.id == user.id),
             "as_mentor": as_mentor,
             "as_mentee": as_mentee,
             "ask": ask or {"form": {}, "errors": {}},

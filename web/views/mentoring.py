@@ -9,6 +9,7 @@ from models.users import get_profile, mentors_directory
 from server.db import unit_of_work
 from server.errors import ApiError
 from server.params import int_param
+from server.representations import public_profile
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
 from server.services.sessions import create_session
@@ -20,7 +21,7 @@ from web.views.dashboard import render_dashboard, render_profile
 async def mentors_page(request: web.Request) -> web.Response:
     user = await page_user(request)
     async with unit_of_work(request.app) as db:
-        mentors = await mentors_directory(db)
+        mentors = [(m, public_profile(p)) for m, p in await mentors_directory(db)]
         mine = {
             m.mentor_id: m
             for m in await mentorships_of(db, user.id)

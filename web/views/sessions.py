@@ -10,7 +10,9 @@ from models.users import get_profile, users_by_ids
 from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
-from web.rendering import page_user, render
+from server.services.sessions import answer_request
+from web.forms import read_form
+from web.rendering import page_user, redirect, render
 
 
 async def session_page(request: web.Request) -> web.Response:
@@ -36,3 +38,14 @@ async def session_page(request: web.Request) -> web.Response:
             "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
         },
     )
+
+
+async def answer_request_submit(request: web.Request) -> web.Response:
+    """Accept or decline being asked to a session, from the dashboard's requests."""
+    user = await page_user(request)
+    form = await read_form(request)
+    async with unit_of_work(request.app) as db:
+        await answer_request(
+            db, user, int_param(request, "session_id"), accept=form.get("answer") == "accept"
+        )
+    raise redirect("/dashboard")

@@ -84,9 +84,10 @@ export class GroupCall {
     });
     on("muted-by-host", () => this.view.onMutedByHost());
     on("camera-stopped-by-host", () => this.view.onCameraStoppedByHost());
-    on("removed", () => this.stop("The host removed you from this session."));
+    // Removal is final: no way back in from this page.
+    on("removed", () => this.stop("The host removed you from this session.", { canRejoin: false }));
     on("error", (m) => {
-      if (FINAL_ERRORS.has(m.code)) this.stop(m.message);
+      if (FINAL_ERRORS.has(m.code)) this.stop(m.message, { canRejoin: m.code !== "removed" });
       else console.warn("signaling error", m.code, m.message);
     });
     on("chat", (m) => this.view.addChat(m, m.from === this.peerId));
@@ -164,10 +165,10 @@ export class GroupCall {
   }
 
   /** Stop for good (removed, declined, full...): no reconnecting. */
-  stop(message) {
+  stop(message, options = {}) {
     this.connection.isStopped = true;
     this.closeLink();
-    this.view.showLeft(message);
+    this.view.showLeft(message, options);
   }
 
   leave() {

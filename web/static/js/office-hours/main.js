@@ -72,9 +72,11 @@ const view = {
   setStatus(state, reason = "") {
     showCallStatus($("call-status"), state, reason, (why) => view.showLeft(why));
   },
-  showLeft(message) {
+  showLeft(message, { canRejoin = true } = {}) {
     sessionStorage.removeItem(rejoinKey);
     show("left");
+    $("rejoin-button").hidden = !canRejoin;
+    $("back-to-session").hidden = !canRejoin;
     $("left-message").textContent = message;
     $("left-title").focus();
     tiles.clear();
