@@ -8,6 +8,7 @@ import base64
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
+import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -99,3 +100,23 @@ async def test_an_oversized_update_is_refused_with_its_seq(cast: Cast) -> None:
     assert (refused["type"], refused["code"], refused["seq"]) == ("notes-error", "rejected", 41)
     assert "65536" in refused["message"]
     assert (await mentor.type(0, "still fine"))["type"] == "notes-ack"
+
+
+async def test_while_a_commit_waits_a_resend_is_not_acked_and_sync_leaves_it_out(
+    cast: Cast,
+) -> None:
+    first_tab = await NotesClient.open(cast.mentor, cast.session_id, 1)
+    second_tab = await NotesClient.open(cast.mentor, cast.session_id, 1)  # after a reconnect
+    first_tab.text.insert(0, "decided: ship on Friday")
+    update = first_tab.doc.get_update()
+    async with notes_table_locked(cast.mentor.app[keys.ENGINE]):  # the database is slow
+        await first_tab.send_update(update)
+        await asyncio.sleep(0.2)
+        await second_tab.send_update(update)  # the same update, resent
+        with pytest.raises(TimeoutError):
+            await second_tab.next_of("notes-ack", "notes-error", wait=0.5)
+        newcomer = await NotesClient.open(cast.mentee, cast.session_id, 2)
+        assert str(newcomer.text) == ""  # nothing that is not stored yet
+    for tab in (first_tab, second_tab):
+        assert (await tab.next_of("notes-ack", "notes-error", wait=6))["type"] == "notes-ack"
+    await newcomer.until_contains("ship on Friday")
