@@ -208,11 +208,6 @@ class NotesHub:
             batch.set_exception(exc)
             batch.exception()  # retrieved here; each waiter re-raises it
 
-    async def settle(self) -> None:
-        """Wait until every update merged so far is committed or has failed (at shutdown)."""
-        waiting = [b for live in self._docs.values() if (b := live.uncommitted()) is not None]
-        await asyncio.gather(*waiting, return_exceptions=True)
-
     async def text(self, session_id: int, doc: str, user_id: int) -> str:
         """The current Markdown of a doc (live if loaded, else from storage)."""
         check_access(doc, user_id)
@@ -281,7 +276,8 @@ class NotesHub:
             snapshot = await store.compact(db, session_id, doc, label=label)
             await db.commit()
         if snapshot is not None:
-            live.doc_bytes = len(snapshot.state)
+            waiting = live.committing + live.pending  # not in the snapshot yet
+            live.doc_bytes = len(snapshot.state) + sum(len(update) for _, update, _ in waiting)
             live.updates_since_snapshot = 0
             log.info(
                 "notes %s/%s compacted up to update %d (%s)",
