@@ -97,4 +97,4 @@ async def test_the_idle_limit_holds_although_websocket_pongs_keep_coming(
             break
         assert json.loads(msg.data)["type"] in ("welcome", "ping")
     assert (msg.type, msg.data) == (WSMsgType.CLOSE, 4002)
-    assert 1.4 < time.monotonic() - joined_at < 2.2
+    assert 1.4 < time.monotonic() - joined_at < 3.0  # never, before: pongs kept it open
