@@ -29,7 +29,7 @@ from server.services.rooms import (
     record_departure,
 )
 from signaling import messages as m
-from signaling.peer import CloseCode, Peer
+from signaling.peer import BURST, MESSAGES_PER_SECOND, CloseCode, Peer, TokenBucket
 from signaling.rooms import Refused, Room, RoomRegistry
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ class Endpoint:
     registry: web.AppKey[RoomRegistry]
     admission: Admission
     records_attendance: bool
+    burst: int = BURST  # messages a connection may send at once before the rate limit bites
 
 
 def room_endpoint(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -119,7 +120,11 @@ async def _room_socket(request: web.Request, endpoint: Endpoint) -> web.StreamRe
     timing = request.app[keys.ROOM_TIMING]
     ws = web.WebSocketResponse(heartbeat=timing.heartbeat, max_msg_size=m.HARD_MAX_BYTES)
     await ws.prepare(request)
-    peer = Peer(user_id=user.id, name=user.name)
+    peer = Peer(
+        user_id=user.id,
+        name=user.name,
+        bucket=TokenBucket(rate=MESSAGES_PER_SECOND, burst=endpoint.burst),
+    )
     writer = asyncio.create_task(peer.pump(ws.send_str, _closer(ws)))
     # Known to account code, which closes it when the user's credentials end.
     request.app[keys.CONNECTIONS].opened(user.id, session_id, peer)
@@ -261,6 +266,7 @@ async def _pass_gate(
 
 
 GOODBYE_CLOSE_CODES = (CloseCode.NORMAL, CloseCode.GOING_AWAY)
+NOTES_CATCH_UP_BURST = 300
 
 
 async def _receive_loop(
@@ -268,15 +274,23 @@ async def _receive_loop(
 ) -> str:
     """Dispatch every message until the connection ends; returns why it ended."""
     last_heard = time.monotonic()
+    next_ping = last_heard + timing.ping_interval
     while True:
-        try:
-            msg = await ws.receive(timeout=timing.ping_interval)
-        except TimeoutError:
-            if time.monotonic() - last_heard > timing.idle_limit:
-                log.info("room %s: peer %s idle, closing", room.session_id, peer.peer_id)
-                peer.close(CloseCode.IDLE, "idle")
-                return "dropped"
+        now = time.monotonic()
+        if now - last_heard >= timing.idle_limit:
+            log.info("room %s: peer %s idle, closing", room.session_id, peer.peer_id)
+            peer.close(CloseCode.IDLE, "idle")
+            return "dropped"
+        if now >= next_ping:
             peer.send({"type": "ping"})
+            next_ping = now + timing.ping_interval
+        # A deadline around receive, not its `timeout`, which restarts on every WebSocket-level
+        # pong that aiohttp swallows inside it: those must not postpone the idle limit.
+        wait = min(next_ping, last_heard + timing.idle_limit) - now
+        try:
+            async with asyncio.timeout(wait):
+                msg = await ws.receive()
+        except TimeoutError:
             continue
         if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
             # Closing normally or going away (a tab closed or reloaded) is a goodbye; any other
@@ -284,6 +298,7 @@ async def _receive_loop(
             is_goodbye = msg.type == WSMsgType.CLOSE and msg.data in GOODBYE_CLOSE_CODES
             return "left" if is_goodbye else "dropped"
         last_heard = time.monotonic()
+        next_ping = last_heard + timing.ping_interval
         kind = ""
         try:
             kind, data = m.parse_envelope(msg.data)
@@ -297,10 +312,23 @@ async def _receive_loop(
             await registry.dispatch(room, peer, kind, data)
         except m.ProtocolError as exc:
             peer.send(m.error(exc.code, exc.message, **({"for": kind[:40]} if kind else {})))
+        except Exception:  # a bug in a handler: answer it and keep the connection
+            log.exception("room %s: peer %s: %r failed", room.session_id, peer.peer_id, kind[:40])
+            peer.send(
+                m.error(
+                    "internal_error",
+                    "The server could not handle this message.",
+                    **{"for": kind[:40]},
+                )
+            )
 
 
 CALLS = Endpoint(keys.ROOMS, admit, records_attendance=True)
 # Notes stay editable before, during and after the call, from any number of tabs.
-NOTES = Endpoint(keys.NOTES_ROOMS, admit_participant, records_attendance=False)
+# Their catch-up burst lets a client send the edits it queued while offline or while the
+# server was slow (docs/notes-protocol.md).
+NOTES = Endpoint(
+    keys.NOTES_ROOMS, admit_participant, records_attendance=False, burst=NOTES_CATCH_UP_BURST
+)
 room_socket = room_endpoint(CALLS)
 notes_socket = room_endpoint(NOTES)

@@ -146,7 +146,7 @@ def parse_envelope(raw: str | bytes) -> tuple[str, dict[str, Any]]:
         raise ProtocolError("binary_unsupported", "Send JSON text frames.")
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # also integers past Python's 4,300-digit limit
         raise ProtocolError("invalid_json", "The message is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid_message", "A message is a JSON object.")
@@ -167,8 +167,16 @@ def validate_as(model: type[M], data: dict[str, Any]) -> M:
 
 
 def encode(message: dict[str, Any]) -> str:
-    """One server message as a text frame."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    """One server message as a text frame (always valid UTF-8, even when a client sent lone
+    surrogates that are echoed back, e.g. in an error's `for`)."""
+    frame = json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    if frame.isascii():
+        return frame
+    try:
+        frame.encode()
+    except UnicodeEncodeError:
+        return json.dumps(message, separators=(",", ":"))  # \uXXXX escapes are valid JSON
+    return frame
 
 
 def error(code: str, message: str, **extra: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
@@ -37,8 +38,9 @@ from signaling.rooms import Room, RoomRegistry
 log = logging.getLogger(__name__)
 
 DocName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-# base64 of at most 64 KiB (updates) or 16 KiB (state vectors).
-UpdateB64 = Annotated[str, StringConstraints(min_length=1, max_length=87_400)]
+# An update's size is checked by the hub, so that a refusal names its `seq`; the frame limit
+# bounds it. State vectors: base64 of at most 16 KiB.
+UpdateB64 = Annotated[str, StringConstraints(min_length=1)]
 VectorB64 = Annotated[str, StringConstraints(max_length=21_900)]
 
 
@@ -68,6 +70,10 @@ NOTES_MESSAGES: dict[str, type[ClientMessage]] = {
 }
 
 
+# At shutdown, how long updates already received may take to be stored (and acked).
+SHUTDOWN_FLUSH_SECONDS = 1.5
+
+
 def _error_code(exc: NotesError) -> str:
     if isinstance(exc, MissingDependencies):  # before UpdateRejected: it is one
         return "out_of_sync"
@@ -94,6 +100,9 @@ class NotesChannel:
         self._hub = hub
         # Which docs each connection has opened, so leaving releases them.
         self._opened: dict[str, set[tuple[int, str]]] = {}
+        self._updating = 0  # updates received and not yet answered
+        self._answered = asyncio.Event()
+        self._answered.set()
 
     @property
     def hub(self) -> NotesHub:
@@ -113,13 +122,28 @@ class NotesChannel:
         registry.register_handler("notes-typing", NotesTyping, self._typing)  # type: ignore[arg-type]
         registry.on_leave(self._release)
 
+    async def settle(self) -> None:
+        """Wait until every update received so far is answered (acked or refused)."""
+        await self._answered.wait()
+
     def _fail(self, peer: Peer, doc: str, exc: NotesError, seq: int | None = None) -> None:
-        message: dict[str, Any] = {
-            "type": "notes-error",
-            "doc": doc,
-            "code": _error_code(exc),
-            "message": str(exc),
-        }
+        self._refuse(peer, doc, _error_code(exc), str(exc), seq)
+
+    def _unavailable(self, room: Room, peer: Peer, doc: str, seq: int | None = None) -> None:
+        """The database failed: the client keeps its connection and sends the update again."""
+        log.exception(
+            "room %s: peer %s: notes doc %s not stored", room.session_id, peer.peer_id, doc
+        )
+        self._refuse(
+            peer,
+            doc,
+            "unavailable",
+            "The notes could not be stored just now; send them again.",
+            seq,
+        )
+
+    def _refuse(self, peer: Peer, doc: str, code: str, text: str, seq: int | None) -> None:
+        message: dict[str, Any] = {"type": "notes-error", "doc": doc, "code": code, "message": text}
         if seq is not None:
             message["seq"] = seq
         peer.send(message)
@@ -147,6 +171,9 @@ class NotesChannel:
         except NotesError as exc:
             self._fail(peer, msg.doc, exc)
             return
+        except Exception:  # the database: loading the doc failed
+            self._unavailable(room, peer, msg.doc)
+            return
         peer.send(
             {
                 "type": "notes-sync",
@@ -157,11 +184,24 @@ class NotesChannel:
         )
 
     async def _update(self, room: Room, peer: Peer, msg: NotesUpdate) -> None:
+        self._updating += 1
+        self._answered.clear()
+        try:
+            await self._store_and_answer(room, peer, msg)
+        finally:
+            self._updating -= 1
+            if not self._updating:
+                self._answered.set()
+
+    async def _store_and_answer(self, room: Room, peer: Peer, msg: NotesUpdate) -> None:
         try:
             check_access(msg.doc, peer.user_id)
             await self.hub.apply(room.session_id, msg.doc, peer.user_id, _decode(msg.update))
         except NotesError as exc:
             self._fail(peer, msg.doc, exc, msg.seq)
+            return
+        except Exception:  # the commit failed: nothing of it is stored or shown to anyone
+            self._unavailable(room, peer, msg.doc, msg.seq)
             return
         # Stored: now it may be acknowledged and shown to the others.
         peer.send({"type": "notes-ack", "doc": msg.doc, "seq": msg.seq})
@@ -213,6 +253,15 @@ def setup_notes(app: web.Application) -> None:
     app[keys.NOTES_ROOMS] = registry
     app[keys.AGENDA_FEED] = AgendaFeed(announcer(registry))
     app.router.add_get("/ws/sessions/{session_id}/notes", notes_socket)
+
+    async def going_away(app: web.Application) -> None:
+        # First store (and ack) what was received, then send everyone away, so nothing is lost
+        # and clients reconnect to the next server at once.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(channel.settle(), SHUTDOWN_FLUSH_SECONDS)
+        registry.close_all(CloseCode.GOING_AWAY, "server shutdown")
+
+    app.on_shutdown.append(going_away)
 
     async def running(app: web.Application) -> AsyncIterator[None]:
         hub = NotesHub(app[keys.DB])

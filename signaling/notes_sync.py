@@ -40,21 +40,36 @@ COMPACT_EVERY = 500
 DocKey = tuple[int, str]
 
 
+Entry = tuple[int, bytes, TextChange]
+
+
 @dataclass(eq=False)
 class _LiveDoc:
-    """One loaded doc and who is using it. `doc` is None until loaded (or after a failure)."""
+    """One loaded doc and who is using it. `doc` is None until loaded.
+
+    `doc` holds committed updates only: it is what syncs, state vectors and reads serve.
+    `working` is `doc` plus the updates still waiting for their commit: new updates are checked
+    and merged there (None until needed, or after a failure, when it is rebuilt from `doc`).
+    """
 
     key: DocKey
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     doc: Doc[Text] | None = None
+    working: Doc[Text] | None = None
     doc_bytes: int = 0
     updates_since_snapshot: int = 0
     connections: int = 0
     holders: int = 0
-    # Group commit: updates merged into `doc` wait here for one shared commit.
-    pending: list[tuple[int, bytes, TextChange]] = field(default_factory=list)
+    # Group commit: `committing` is in the transaction under way; `pending` waits for the next.
+    committing: list[Entry] = field(default_factory=list)
+    pending: list[Entry] = field(default_factory=list)
+    committing_batch: asyncio.Future[None] | None = None
     batch: asyncio.Future[None] | None = None
     is_flushing: bool = False
+
+    def uncommitted(self) -> asyncio.Future[None] | None:
+        """The future that resolves once everything merged so far is stored (None: it is)."""
+        return self.batch or self.committing_batch
 
 
 class NotesHub:
@@ -109,62 +124,89 @@ class NotesHub:
     async def apply(self, session_id: int, doc: str, user_id: int, update: bytes) -> None:
         """Validate, merge and persist a client's update; returns once it is committed.
 
-        Raises UpdateRejected (doc unchanged), NotesForbidden or InvalidDocName. An update that
-        changes nothing (a resend of something already stored) is accepted without writing.
+        Raises UpdateRejected (doc unchanged), NotesForbidden or InvalidDocName, and whatever
+        the database raised when the commit failed (the update is then dropped: resend it).
+        An update that changes nothing (a resend) writes nothing, but still returns only once
+        everything merged before it is committed: its first copy may still be waiting.
         Updates arriving while a commit is under way share the next one (group commit), so many
         editors cost a few commits rather than one each.
         """
         check_access(doc, user_id)
         async with self._held((session_id, doc)) as live:
-            assert live.doc is not None
+            working = self._working(live)
             if live.doc_bytes + len(update) > MAX_DOC_BYTES:
-                live.doc_bytes = len(encode_state(live.doc))  # the running total overestimates
+                live.doc_bytes = len(encode_state(working))  # the running total overestimates
             check_update_size(update, live.doc_bytes)
             try:
-                change = apply_update(live.doc, update)
+                change = apply_update(working, update)
             except MissingDependencies:
-                live.doc = None  # yrs kept the update as pending: reload from storage
+                live.working = None  # yrs kept the update as pending: rebuild without it
                 raise
             if change is None:
-                return
-            live.doc_bytes += len(update)
-            live.pending.append((user_id, update, change))
-            if live.batch is None:
-                live.batch = asyncio.get_running_loop().create_future()
-            batch = live.batch
-            if not live.is_flushing:
-                live.is_flushing = True
-                live.holders += 1  # kept in memory until its updates are stored
-                self._spawn(self._flush(live))
+                batch = live.uncommitted()
+                if batch is None:
+                    return  # already stored
+            else:
+                live.doc_bytes += len(update)
+                live.pending.append((user_id, update, change))
+                if live.batch is None:
+                    live.batch = asyncio.get_running_loop().create_future()
+                batch = live.batch
+                if not live.is_flushing:
+                    live.is_flushing = True
+                    live.holders += 1  # kept in memory until its updates are stored
+                    self._spawn(self._flush(live))
         await asyncio.shield(batch)
+
+    def _working(self, live: _LiveDoc) -> Doc[Text]:
+        """The committed doc plus every update still waiting for its commit."""
+        if live.working is None:
+            assert live.doc is not None
+            waiting = [update for _, update, _ in live.committing + live.pending]
+            live.working = doc_from_updates(encode_state(live.doc), *waiting)
+        return live.working
 
     async def _flush(self, live: _LiveDoc) -> None:
         """Commit pending updates, one transaction per batch, until none are left."""
         session_id, doc = live.key
         try:
             while live.pending:
-                entries, live.pending = live.pending, []
-                batch, live.batch = live.batch, None
-                assert batch is not None
+                live.committing, live.pending = live.pending, []
+                live.committing_batch, live.batch = live.batch, None
                 try:
                     async with self._sessionmaker() as db:
-                        for user_id, update, change in entries:
+                        for user_id, update, change in live.committing:
                             await store.append_update(db, session_id, doc, user_id, update, change)
                         await db.commit()
                 except Exception as exc:
-                    # The doc holds changes that are not stored: never serve it, reload instead.
-                    live.doc = None
-                    batch.set_exception(exc)
-                    batch.exception()  # retrieved here; each waiter re-raises it
+                    log.warning("notes %s/%s: commit failed: %r", session_id, doc, exc)
+                    self._drop_uncommitted(live, exc)
                     continue
+                assert live.doc is not None
+                for _, update, _ in live.committing:
+                    live.doc.apply_update(update)
+                live.updates_since_snapshot += len(live.committing)
+                batch, live.committing, live.committing_batch = live.committing_batch, [], None
+                assert batch is not None
                 batch.set_result(None)
-                live.updates_since_snapshot += len(entries)
             if live.updates_since_snapshot >= self._compact_every:
                 self._spawn(self._compact_later(live.key))
         finally:
             live.is_flushing = False
             live.holders -= 1
             self._evict_if_unused(live)
+
+    def _drop_uncommitted(self, live: _LiveDoc, exc: Exception) -> None:
+        """A commit failed: every update not yet stored fails (later ones may build on it)."""
+        batches = [b for b in (live.committing_batch, live.batch) if b is not None]
+        live.committing, live.pending = [], []
+        live.committing_batch = live.batch = None
+        live.working = None
+        assert live.doc is not None
+        live.doc_bytes = len(encode_state(live.doc))
+        for batch in batches:
+            batch.set_exception(exc)
+            batch.exception()  # retrieved here; each waiter re-raises it
 
     async def text(self, session_id: int, doc: str, user_id: int) -> str:
         """The current Markdown of a doc (live if loaded, else from storage)."""
@@ -222,6 +264,7 @@ class NotesHub:
         async with self._sessionmaker() as db:
             stored = await store.load_notes(db, session_id, doc)
         live.doc = doc_from_updates(*stored.updates)
+        live.working = None
         live.doc_bytes = len(encode_state(live.doc))
         live.updates_since_snapshot = stored.updates_since_snapshot
         log.debug("notes %s/%s loaded: %d bytes", session_id, doc, live.doc_bytes)
@@ -233,7 +276,8 @@ class NotesHub:
             snapshot = await store.compact(db, session_id, doc, label=label)
             await db.commit()
         if snapshot is not None:
-            live.doc_bytes = len(snapshot.state)
+            waiting = live.committing + live.pending  # not in the snapshot yet
+            live.doc_bytes = len(snapshot.state) + sum(len(update) for _, update, _ in waiting)
             live.updates_since_snapshot = 0
             log.info(
                 "notes %s/%s compacted up to update %d (%s)",

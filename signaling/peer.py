@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 
 # A peer that lets this many messages pile up unread is closed rather than slowing its room.
 OUTBOX_SIZE = 512
+# Messages a connection may send: this many a second on average, in bursts of up to BURST.
+MESSAGES_PER_SECOND = 30
+BURST = 60
 
 
 class CloseCode:
@@ -23,6 +26,7 @@ class CloseCode:
 
     NORMAL = 1000
     GOING_AWAY = 1001
+    INTERNAL_ERROR = 1011
     REPLACED = 4001
     IDLE = 4002
     REFUSED = 4003
@@ -70,7 +74,9 @@ class Peer:
     name: str
     peer_id: str = field(default_factory=lambda: secrets.token_urlsafe(9))
     media: MediaState = MediaState()
-    bucket: TokenBucket = field(default_factory=lambda: TokenBucket(rate=30, burst=60))
+    bucket: TokenBucket = field(
+        default_factory=lambda: TokenBucket(rate=MESSAGES_PER_SECOND, burst=BURST)
+    )
     is_closing: bool = False
     _outbox: asyncio.Queue[Frame] = field(
         default_factory=lambda: asyncio.Queue(maxsize=OUTBOX_SIZE)
@@ -118,10 +124,20 @@ class Peer:
     async def pump(
         self, write: Callable[[str], Awaitable[None]], close: Callable[[int, str], Awaitable[Any]]
     ) -> None:
-        """Write queued frames in order until a close is queued (the writer task's body)."""
+        """Write queued frames in order until a close is queued (the writer task's body).
+
+        A write that fails closes the connection (1011), so the receiving side ends and the
+        peer leaves its room: never a peer in a room that nothing can reach.
+        """
         while True:
             frame = await self._outbox.get()
             if isinstance(frame, _Close):
                 await close(frame.code, frame.reason)
                 return
-            await write(frame)
+            try:
+                await write(frame)
+            except Exception:
+                log.exception("peer %s: writing failed, closing", self.peer_id)
+                self.is_closing = True
+                await close(CloseCode.INTERNAL_ERROR, "internal error")
+                return

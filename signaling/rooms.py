@@ -99,9 +99,9 @@ class RoomRegistry:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.gate: Gate | None = None
         if is_call:
-            self.register_handler("offer", m.Offer, _relay)
-            self.register_handler("answer", m.Answer, _relay)
-            self.register_handler("candidate", m.Candidate, _relay)
+            self.register_handler("offer", m.Offer, relay_negotiation)
+            self.register_handler("answer", m.Answer, relay_negotiation)
+            self.register_handler("candidate", m.Candidate, relay_negotiation)
             self.register_handler("media", m.Media, announce_media)
             self.register_handler("chat", m.Chat, _chat)
         self.register_handler("ping", m.Ping, _ping)
@@ -244,7 +244,7 @@ class RoomRegistry:
 # --- built-in handlers ------------------------------------------------------------------------
 
 
-async def _relay(room: Room, peer: Peer, msg: m.Offer | m.Answer | m.Candidate) -> None:
+async def relay_negotiation(room: Room, peer: Peer, msg: m.Offer | m.Answer | m.Candidate) -> None:
     """Pass a negotiation message to its addressee, stamped with the true sender."""
     if msg.to == peer.peer_id:
         raise m.ProtocolError("unknown_peer", "A peer cannot negotiate with itself.")

@@ -350,3 +350,106 @@ async def test_simultaneous_updates_share_commits(
     text = await fresh.text(session_id, "shared", mentor_id)
     await fresh.close()
     assert all(f"<{number}>" in text for number in range(40))
+
+
+class CommitGate:
+    """Real sessions on the real database whose commits wait for the test, then go on or fail
+    (`failure` fails the next commit only)."""
+
+    def __init__(self) -> None:
+        self.opened = asyncio.Event()
+        self.failure: Exception | None = None
+        self.reached = asyncio.Event()  # a commit is waiting
+
+    def factory(self, engine: AsyncEngine) -> Factory:
+        gate = self
+
+        class GatedSession(AsyncSession):
+            async def commit(self) -> None:
+                gate.reached.set()
+                await gate.opened.wait()
+                failure, gate.failure = gate.failure, None  # one commit fails
+                if failure is not None:
+                    raise failure
+                await super().commit()
+
+        return async_sessionmaker(engine, class_=GatedSession, expire_on_commit=False)
+
+    async def until_waiting(self) -> None:
+        await asyncio.wait_for(self.reached.wait(), 3)
+
+
+async def test_a_resend_is_acked_only_once_its_first_copy_is_stored(
+    engine: AsyncEngine, factory: Factory, people: tuple[int, int, int]
+) -> None:
+    session_id, mentor, _ = people
+    gate = CommitGate()
+    hub = NotesHub(gate.factory(engine))
+    alice = Client(hub, session_id, mentor)
+    update = alice.type(0, "said once")
+    first = asyncio.create_task(hub.apply(session_id, "shared", mentor, update))
+    await gate.until_waiting()
+    resend = asyncio.create_task(hub.apply(session_id, "shared", mentor, update))  # reconnected
+    await asyncio.sleep(0.1)
+    assert not resend.done(), "the resend was acknowledged while nothing was stored"
+
+    gate.failure = ConnectionResetError("database went away")
+    gate.opened.set()
+    for task in (first, resend):
+        with pytest.raises(ConnectionResetError):
+            await task
+    assert await stored_rows(factory) == 0
+    await hub.apply(session_id, "shared", mentor, update)  # the client resends after the error
+    assert await stored_rows(factory) == 1
+    await hub.close()
+
+
+async def test_sync_serves_only_committed_updates(
+    engine: AsyncEngine, factory: Factory, people: tuple[int, int, int]
+) -> None:
+    session_id, mentor, mentee = people
+    gate = CommitGate()
+    hub = NotesHub(gate.factory(engine))
+    alice, bob = Client(hub, session_id, mentor), Client(hub, session_id, mentee)
+    draft = asyncio.create_task(hub.apply(session_id, "shared", mentor, alice.type(0, "draft ")))
+    await gate.until_waiting()
+    await bob.pull()  # bob opens the notes while alice's update waits for its commit
+    assert bob.text == ""
+    empty = new_doc().get_state()
+    assert await hub.state_vector(session_id, "shared", mentee) == empty
+
+    gate.failure = ConnectionResetError("database went away")
+    gate.opened.set()
+    with pytest.raises(ConnectionResetError):
+        await draft
+    bob.type(len(bob.text), "agreed")
+    await bob.send()
+    restarted = NotesHub(factory)
+    # What bob typed is stored on what everyone has, so it stays visible to everyone.
+    assert await restarted.text(session_id, "shared", mentor) == bob.text == "agreed"
+    await asyncio.gather(hub.close(), restarted.close())
+
+
+async def test_updates_queued_behind_a_failed_commit_fail_too(
+    engine: AsyncEngine, factory: Factory, people: tuple[int, int, int]
+) -> None:
+    session_id, mentor, mentee = people
+    gate = CommitGate()
+    hub = NotesHub(gate.factory(engine))
+    alice = Client(hub, session_id, mentor)
+    first = asyncio.create_task(hub.apply(session_id, "shared", mentor, alice.type(0, "one ")))
+    await gate.until_waiting()
+    # Built on "one ", which is not stored yet: it must not be stored without it.
+    second = asyncio.create_task(hub.apply(session_id, "shared", mentor, alice.type(4, "two")))
+    await asyncio.sleep(0.05)
+    gate.failure = ConnectionResetError("database went away")
+    gate.opened.set()
+    for task in (first, second):
+        with pytest.raises(ConnectionResetError):
+            await task
+    assert await stored_rows(factory) == 0
+    alice.unacked = [alice.doc.get_update()]  # the client resends everything unacked
+    await alice.send()
+    fresh = NotesHub(factory)
+    assert await fresh.text(session_id, "shared", mentee) == "one two"
+    await asyncio.gather(hub.close(), fresh.close())

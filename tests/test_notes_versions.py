@@ -10,19 +10,23 @@ from models.notes import list_versions
 from server import keys
 from signaling.notes_sync import NotesHub
 from signaling.notes_versions import record_ended
-from tests.conftest import Client, signup
+from tests.conftest import Client, MakeClient, signup
 
 
-async def test_a_version_is_recorded_once_when_the_session_ends(client: Client) -> None:
+async def test_a_version_is_recorded_once_when_the_session_ends(
+    client: Client, make_client: MakeClient
+) -> None:
     user = await signup(client, "v@example.org", roles=["mentor"])
+    guest = await signup(await make_client(), "w@example.org")
     start = datetime.now(UTC) - timedelta(minutes=25)  # under way: it ends in 5 minutes
     created = await client.post(
         "/api/v1/sessions",
         json={
             "title": "Ending",
-            "kind": "office_hours",
+            "kind": "one_on_one",
             "starts_at": start.isoformat(),
             "duration_minutes": 30,
+            "participant_ids": [guest["id"]],
         },
     )
     session_id = (await created.json())["session"]["id"]

@@ -22,6 +22,13 @@ from server.services.contact import unreachable
 
 async def create_session(db: AsyncSession, host: User, data: SessionIn) -> MentoringSession:
     """Schedule a session hosted by `host`; a mentorship's session has its pair as participants."""
+    if data.kind == "office_hours":  # an occurrence needs its series: capacity, lobby, host
+        raise ApiError(
+            422,
+            "validation_error",
+            "Office hours are scheduled as a series: POST /api/v1/office-hours.",
+            fields={"kind": "Only one_on_one sessions are scheduled here."},
+        )
     refuse_if_over(data.starts_at, data.duration_minutes, utcnow())
     participant_ids = set(data.participant_ids) | {host.id}
     if data.mentorship_id is not None:

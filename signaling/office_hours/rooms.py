@@ -20,9 +20,9 @@ from signaling import messages as m
 from signaling.office_hours import lobby, moderation
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.office_hours.occurrence import Occurrence
-from signaling.office_hours.sfu_bridge import SfuBridge
+from signaling.office_hours.sfu_bridge import SfuAnswer, SfuBridge, SfuCandidate
 from signaling.peer import CloseCode, Peer
-from signaling.rooms import Refused, Room, RoomRegistry, announce_media
+from signaling.rooms import Refused, Room, RoomRegistry, announce_media, relay_negotiation
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,17 @@ class OfficeHoursRooms:
         registry.set_gate(self.gate)
         registry.on_join(self._joined)
         registry.on_leave(self._left)
-        self.sfu.attach(registry)
+        self._route(
+            "sfu-answer", SfuAnswer, lambda _, room, peer, msg: self.sfu.on_answer(room, peer, msg)
+        )
+        self._route(
+            "sfu-candidate",
+            SfuCandidate,
+            lambda _, room, peer, msg: self.sfu.on_candidate(room, peer, msg),
+        )
+        registry.register_handler("offer", m.Offer, self._peer_to_peer, replace=True)
+        registry.register_handler("answer", m.Answer, self._peer_to_peer, replace=True)
+        registry.register_handler("candidate", m.Candidate, self._peer_to_peer, replace=True)
         self._route("lobby-admit", lobby.LobbyAdmit, lobby.admit, is_for_host=True)
         self._route("lobby-admit-all", lobby.LobbyAdmitAll, lobby.admit_all, is_for_host=True)
         self._route("lobby-decline", lobby.LobbyDecline, lobby.decline, is_for_host=True)
@@ -193,6 +203,17 @@ class OfficeHoursRooms:
         self.sfu.hold(room, peer, track)
         if track == "screen":
             self.sfu.set_screen_sharing(room, peer, False)
+
+    async def _peer_to_peer(
+        self, room: Room, peer: Peer, msg: m.Offer | m.Answer | m.Candidate
+    ) -> None:
+        """Relay peer-to-peer negotiation, except in office hours: their media goes through the
+        server, and a client that negotiates with another would only fail."""
+        if room.session_id in self.occurrences:
+            raise m.ProtocolError(
+                "sfu_only", "Office-hours media goes through the server: answer its sfu-offer."
+            )
+        await relay_negotiation(room, peer, msg)
 
     async def _media(self, room: Room, peer: Peer, msg: m.Media) -> None:
         """Announce a peer's devices, start or stop forwarding its screen share, and forward

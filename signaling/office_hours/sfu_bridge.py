@@ -17,7 +17,7 @@ from aiortc import RTCIceServer, RTCSessionDescription
 from signaling.messages import ClientMessage, IceCandidate, ProtocolError, Sdp, error
 from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.peer import Peer
-from signaling.rooms import Room, RoomRegistry
+from signaling.rooms import Room
 from signaling.sfu import Conference, Negotiate, SfuStats
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,6 @@ class SfuBridge:
         self._answer_timeout = answer_timeout
         self._members: dict[str, _Member] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-
-    def attach(self, registry: RoomRegistry) -> None:
-        registry.register_handler("sfu-answer", SfuAnswer, self._on_answer)
-        registry.register_handler("sfu-candidate", SfuCandidate, self._on_candidate)
 
     def stats(self, session_id: int) -> SfuStats | None:
         """The SFU counters of a live room (None when nobody is in it)."""
@@ -207,13 +203,15 @@ class SfuBridge:
             ],
         }
 
-    async def _on_answer(self, room: Room, peer: Peer, msg: SfuAnswer) -> None:
+    async def on_answer(self, room: Room, peer: Peer, msg: SfuAnswer) -> None:
+        """The client's `sfu-answer` to its pending offer."""
         member = self._members.get(peer.peer_id)
         if member is None or member.answer is None or member.answer.done():
             raise ProtocolError("no_offer", "There is no sfu-offer waiting for an answer.")
         member.answer.set_result(RTCSessionDescription(sdp=msg.sdp, type="answer"))
 
-    async def _on_candidate(self, room: Room, peer: Peer, msg: SfuCandidate) -> None:
+    async def on_candidate(self, room: Room, peer: Peer, msg: SfuCandidate) -> None:
+        """`sfu-candidate`: the server takes no trickled candidates."""
         raise ProtocolError(
             "trickle_unsupported",
             "The server does not take trickled candidates: put them in the sfu-answer.",

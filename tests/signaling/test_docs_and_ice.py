@@ -48,3 +48,16 @@ def test_without_a_turn_secret_servers_pass_through() -> None:
     servers = [{"urls": "turn:turn.example.org", "username": "a", "credential": "b"}]
     assert ice_servers_for(Settings(secret_key="k", ice_servers=servers), 1) == servers
     assert ice_servers_for(Settings(secret_key="k"), 1) == []
+
+
+def test_signaling_doc_answers_what_an_independent_client_asked() -> None:
+    doc = DOC.read_text()
+    notes = (DOC.parent / "notes-protocol.md").read_text()
+    peer_left = next(line for line in doc.splitlines() if line.startswith("| `peer-left`"))
+    assert "`removed`" in peer_left
+    assert "bundlePolicy=RTCBundlePolicy.MAX_BUNDLE" in doc
+    assert "the host then\ngets `lobby-list`" in doc
+    assert "When a session ends" in doc
+    assert "`sfu_only`" in doc and "1011" in doc and "`internal_error`" in doc
+    assert '"name": "Mina Mentor"' in notes and "`unavailable`" in notes
+    assert "catch-up burst" in doc.lower() and "catch-up burst" in notes.lower()

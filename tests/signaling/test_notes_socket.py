@@ -49,10 +49,17 @@ class NotesClient:
 
     async def type(self, at: int, words: str) -> dict[str, Any]:
         """Insert `words` and send the update; returns the server's ack."""
+        await self.send_edit(at, words)
+        return await self.next_of("notes-ack", "notes-error")
+
+    async def send_edit(self, at: int, words: str) -> int:
+        """Insert `words` and send the update without waiting; returns its seq."""
         before = self.doc.get_state()
         self.text.insert(at, words)
+        return await self.send_update(self.doc.get_update(before))
+
+    async def send_update(self, update: bytes) -> int:
         self.seq += 1
-        update = self.doc.get_update(before)
         await self.ws.send_json(
             {
                 "type": "notes-update",
@@ -62,7 +69,7 @@ class NotesClient:
                 "client_id": self.doc.client_id,
             }
         )
-        return await self.next_of("notes-ack", "notes-error")
+        return self.seq
 
     async def next_of(self, *kinds: str, wait: float = 3.0) -> dict[str, Any]:
         async with asyncio.timeout(wait):

@@ -569,7 +569,7 @@ async def test_office_hours_messages_are_refused_in_other_rooms(
     mentor = people(client)
     await mentor.joined(await schedule(client, guest_id))
     assert await mentor.error_for({"type": "hand", "raised": True}) == "not_office_hours"
-    assert await mentor.error_for({"type": "sfu-answer", "sdp": "v=0"}) == "no_offer"
+    assert await mentor.error_for({"type": "sfu-answer", "sdp": "v=0"}) == "not_office_hours"
 
 
 class NoOccurrences:

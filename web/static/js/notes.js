@@ -155,7 +155,7 @@ export function attachNotes(textarea, channel, options) {
     if (code === "out_of_sync" && resyncs < MAX_RESYNCS) {
       resyncs++;
       resync();
-    } else if (code === "rate_limited" || code === "too_large") {
+    } else if (code === "rate_limited" || code === "too_large" || code === "unavailable") {
       onError({ code, message });
       setTimeout(() => isDestroyed || resync(), 1000);
     } else if (code === "rejected" || code === "out_of_sync") {
