@@ -14,8 +14,8 @@ TUESDAY = 1
 HOUR = timedelta(hours=1)
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def _tuesday_evenings(**extra: object) -> Rules:
