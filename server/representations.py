@@ -84,6 +84,8 @@ def session_json(session: MentoringSession) -> dict[str, Any]:
         "participant_ids": session.participant_ids,
         "url": f"/sessions/{session.id}",
         "room_url": f"/sessions/{session.id}/room",
+        "status": "cancelled" if session.is_cancelled else "scheduled",
+        "cancel_reason": session.cancel_reason,
     }
 
 

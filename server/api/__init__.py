@@ -7,6 +7,7 @@ from aiohttp import web
 from server.api import (
     accounts,
     agenda,
+    bookings,
     meetups,
     mentorships,
     notes,
@@ -26,6 +27,7 @@ AREAS: list[ApiRoutes] = [
     office_hours.routes,
     meetups.routes,
     notes.routes,
+    bookings.routes,
 ]
 
 
