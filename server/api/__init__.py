@@ -8,6 +8,7 @@ from server.api import (
     accounts,
     agenda,
     bookings,
+    calendars,
     meetups,
     mentorships,
     notes,
@@ -28,6 +29,7 @@ AREAS: list[ApiRoutes] = [
     meetups.routes,
     notes.routes,
     bookings.routes,
+    calendars.routes,
 ]
 
 

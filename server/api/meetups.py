@@ -19,6 +19,7 @@ from server.errors import ApiError, not_found, read_json
 from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
+from server.services.calendar_feed import site_of
 from server.services.meetups import Suggestion
 
 routes = ApiRoutes("meetups")
@@ -145,7 +146,7 @@ async def ics(request: web.Request) -> web.Response:
         if meetup is None:
             raise not_found("meetup")
         people = await users_by_ids(db, [p.user_id for p in meetup.participants])
-    body = meetup_ics(meetup, people, request.host.split(":")[0] or "tandem")
+    body = meetup_ics(meetup, people, site_of(request.app))
     return web.Response(
         body=body,
         content_type="text/calendar",
