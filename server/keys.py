@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 if TYPE_CHECKING:
     from server.services.accounts import Locator
     from server.services.geocoding import Geocoding
+    from server.services.notifications import Notifier
     from server.settings import Settings
     from server.throttle import LoginThrottle
     from signaling.handler import Timing
@@ -28,3 +29,4 @@ GEOCODING: web.AppKey[Geocoding] = web.AppKey("geocoding")
 OFFICE_HOURS_ROOMS: web.AppKey[OfficeHoursRooms] = web.AppKey("office_hours_rooms")
 NOTES_ROOMS: web.AppKey[RoomRegistry] = web.AppKey("notes_rooms")
 NOTES: web.AppKey[NotesHub] = web.AppKey("notes")
+NOTIFIER: web.AppKey[Notifier] = web.AppKey("notifier")

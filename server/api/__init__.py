@@ -12,6 +12,7 @@ from server.api import (
     meetups,
     mentorships,
     notes,
+    notifications,
     office_hours,
     rooms,
     sessions,
@@ -30,6 +31,7 @@ AREAS: list[ApiRoutes] = [
     notes.routes,
     bookings.routes,
     calendars.routes,
+    notifications.routes,
 ]
 
 
