@@ -13,10 +13,13 @@ from web.rendering import error_page
 from web.template_filters import FILTERS
 from web.views import (
     accounts,
+    availability,
+    booking,
     dashboard,
     export,
     meetups,
     mentoring,
+    notifications,
     office_hours,
     room,
     sessions,
@@ -48,6 +51,13 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/settings/password", accounts.password_submit)
     r.add_get("/users/{user_id}", dashboard.public_profile)
     r.add_get("/mentors", mentoring.mentors_page)
+    r.add_get("/mentors/{mentor_id}/book", booking.booking_page)
+    r.add_post("/mentors/{mentor_id}/book", booking.booking_submit)
+    r.add_get("/availability", availability.availability_page)
+    r.add_post("/availability", availability.availability_submit)
+    r.add_get("/notifications", notifications.notifications_page)
+    r.add_post("/notifications/read", notifications.read_submit)
+    r.add_post("/notifications/preferences", notifications.preferences_submit)
     r.add_post("/meetups/propose", meetups.propose_submit)
     r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/meetups/{meetup_id}", meetups.meetup_page)
