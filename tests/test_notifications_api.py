@@ -122,6 +122,7 @@ async def test_booking_changes_are_mailed_with_invitations(
         "session_cancelled",
         "session_rescheduled",
         "session_booked",
+        "mentorship_answered",
     ]
 
 
@@ -145,6 +146,7 @@ async def test_without_smtp_mails_go_to_the_outbox(
 async def test_unread_count_and_live_stream(client: Client, make_client: MakeClient) -> None:
     mentor = await open_mentor(client)
     mentee_client, _ = await active_mentee(client, make_client, mentor["id"])
+    await client.post("/api/v1/notifications/read", headers=JSON)  # the mentee's request
     stream = await client.get("/api/v1/notifications/stream")
     assert stream.headers["Content-Type"] == "text/event-stream"
 
@@ -171,3 +173,34 @@ async def test_unread_count_and_live_stream(client: Client, make_client: MakeCli
         "/api/v1/me/notification-preferences", json={"email": {"not_a_kind": True}}
     )
     assert bad.status == 422
+
+
+async def test_requests_answers_and_action_items_are_notified(
+    client: Client, make_client: MakeClient
+) -> None:
+    mentor = await open_mentor(client)
+    mentee_client, mentee = await active_mentee(client, make_client, mentor["id"])
+    mentor_news = (await (await client.get("/api/v1/notifications")).json())["notifications"]
+    assert [n["kind"] for n in mentor_news] == ["mentorship_requested"]
+    assert mentor_news[0]["title"] == "Mentee 0 asks you to mentor them"
+    mentee_news = (await (await mentee_client.get("/api/v1/notifications")).json())["notifications"]
+    assert [n["title"] for n in mentee_news] == ["Mona Mentor accepted your request"]
+
+    slot = (await slots_of(mentee_client, mentor["id"]))[0]["starts_at"]
+    session = (await (await book(mentee_client, mentor["id"], slot)).json())["session"]
+    given = await client.post(
+        f"/api/v1/sessions/{session['id']}/action-items",
+        json={"title": "Draft the CV", "owner_id": mentee["id"]},
+    )
+    assert given.status == 201
+    own = await client.post(
+        f"/api/v1/sessions/{session['id']}/action-items",
+        json={"title": "Send links", "owner_id": mentor["id"]},
+    )
+    assert own.status == 201
+    kinds = [
+        n["title"]
+        for n in (await (await mentee_client.get("/api/v1/notifications")).json())["notifications"]
+        if n["kind"] == "action_item_assigned"
+    ]
+    assert kinds == ["Mona Mentor gave you an action item: Draft the CV"]

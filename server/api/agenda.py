@@ -14,6 +14,7 @@ from models.agenda import (
     open_action_items_of,
 )
 from models.sessions import get_session_for
+from server import keys
 from server.api.access import participant_session
 from server.api.routing import ApiRoutes
 from server.auth import require_user
@@ -28,6 +29,7 @@ from server.schemas import (
     AgendaTemplateIn,
 )
 from server.services import agenda
+from server.services.activity_notices import action_item_assigned
 
 routes = ApiRoutes("agenda")
 
@@ -141,6 +143,8 @@ async def add_action_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.add_action_item(db, session, data)
+        told = await action_item_assigned(db, item, await require_user(request))
+    request.app[keys.NOTIFIER].deliver(told)
     return web.json_response({"action_item": action_item_json(item)}, status=201)
 
 

@@ -6,14 +6,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.availability import Availability, availability_of
 from models.base import utcnow
 from models.notifications import NotificationKind
-from models.sessions import MentoringSession
 from models.slots import Interval
-from models.users import User
 from server import keys
 from server.api.routing import ApiRoutes
 from server.auth import require_user
@@ -23,9 +20,8 @@ from server.errors import ApiError, read_json
 from server.params import int_param
 from server.representations import session_json
 from server.services import booking
-from server.services.booking_notices import session_notices
+from server.services.booking_notices import record_session_change
 from server.services.calendar_feed import site_of
-from server.services.notifications import Outgoing, record
 
 routes = ApiRoutes("bookings")
 
@@ -82,21 +78,6 @@ def _query_minutes(request: web.Request) -> int | None:
             fields={"duration": "A whole number of minutes."},
         )
     return int(raw)
-
-
-async def tell(
-    db: AsyncSession,
-    request: web.Request,
-    session: MentoringSession,
-    kind: NotificationKind,
-    actor: User,
-    reason: str = "",
-) -> list[Outgoing]:
-    """Store both sides' notices with the change; delivered after the commit."""
-    notices = await session_notices(
-        db, session, kind, site_of(request.app), actor=actor, reason=reason
-    )
-    return await record(db, notices)
 
 
 @routes.route("GET", "/me/availability", "My bookable availability (null when never set)")
@@ -161,7 +142,9 @@ async def create(request: web.Request) -> web.Response:
     try:
         async with unit_of_work(request.app) as db:
             session = await booking.book(db, user, data, utcnow())
-            told = await tell(db, request, session, NotificationKind.SESSION_BOOKED, user)
+            told = await record_session_change(
+                db, site_of(request.app), session, NotificationKind.SESSION_BOOKED, user
+            )
     except booking.SlotTaken:
         return await slot_taken(request, data.mentor_id, data.starts_at, data.duration_minutes)
     request.app[keys.NOTIFIER].deliver(told)
@@ -181,8 +164,13 @@ async def reschedule(request: web.Request) -> web.Response:
     try:
         async with unit_of_work(request.app) as db:
             session = await booking.reschedule(db, user, session_id, data.starts_at, utcnow())
-            told = await tell(
-                db, request, session, NotificationKind.SESSION_RESCHEDULED, user, data.reason
+            told = await record_session_change(
+                db,
+                site_of(request.app),
+                session,
+                NotificationKind.SESSION_RESCHEDULED,
+                user,
+                data.reason,
             )
     except booking.SlotTaken:
         async with unit_of_work(request.app) as db:
@@ -201,8 +189,8 @@ async def cancel(request: web.Request) -> web.Response:
     data = await read_json(request, CancelIn)
     async with unit_of_work(request.app) as db:
         session = await booking.cancel(db, user, session_id, data.reason, utcnow())
-        told = await tell(
-            db, request, session, NotificationKind.SESSION_CANCELLED, user, data.reason
+        told = await record_session_change(
+            db, site_of(request.app), session, NotificationKind.SESSION_CANCELLED, user, data.reason
         )
     request.app[keys.NOTIFIER].deliver(told)
     return web.json_response({"session": session_json(session)})

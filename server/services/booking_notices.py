@@ -13,7 +13,7 @@ from models.sessions import MentoringSession
 from models.users import Profile, User, users_by_ids
 from server.calendar import Site, session_ics
 from server.services.mail import Invitation
-from server.services.notifications import Notice
+from server.services.notifications import Notice, Outgoing, record
 
 
 def local_time(value: datetime, zone: str) -> str:
@@ -73,3 +73,16 @@ async def session_notices(
             )
         )
     return notices
+
+
+async def record_session_change(
+    db: AsyncSession,
+    site: Site,
+    session: MentoringSession,
+    kind: NotificationKind,
+    actor: User,
+    reason: str = "",
+) -> list[Outgoing]:
+    """Store both sides' notices with the change; deliver them after the commit."""
+    notices = await session_notices(db, session, kind, site, actor=actor, reason=reason)
+    return await record(db, notices)

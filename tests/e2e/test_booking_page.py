@@ -38,6 +38,7 @@ async def test_mentee_books_and_mentor_sees_it_live(
     )
     accept = f"/api/v1/mentorships/{asked['mentorship']['id']}/accept"
     await api_post(live_server, mentor, accept, {})
+    await api_post(live_server, mentor, "/api/v1/notifications/read", {})  # the request
 
     errors: list[str] = []
     mentor_context, mentor_page = await page_as(browser, live_server, mentor, errors)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.users import get_profile, mentors_directory
+from server import keys
 from server.db import unit_of_work
 from server.errors import validate
 from server.params import int_param
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
+from server.services.activity_notices import mentorship_answered, mentorship_requested
 from server.services.sessions import create_session
 from web.forms import local_to_aware, read_form
 from web.rendering import page_user, redirect, render
@@ -28,7 +30,9 @@ async def ask_mentor_submit(request: web.Request) -> web.Response:
     mentor_id = int_param(request, "user_id")
     data = validate(MentorshipIn, {"mentor_id": mentor_id, "message": form.get("message", "")})
     async with unit_of_work(request.app) as db:
-        await mentorships.request_mentorship(db, user, data)
+        mentorship = await mentorships.request_mentorship(db, user, data)
+        told = await mentorship_requested(db, mentorship, user)
+    request.app[keys.NOTIFIER].deliver(told)
     raise redirect("/dashboard?asked=1")
 
 
@@ -36,12 +40,14 @@ async def decide_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
     async with unit_of_work(request.app) as db:
-        await mentorships.decide(
+        mentorship = await mentorships.decide(
             db,
             user,
             int_param(request, "mentorship_id"),
             accept=form.get("decision") == "accept",
         )
+        told = await mentorship_answered(db, mentorship, user)
+    request.app[keys.NOTIFIER].deliver(told)
     raise redirect("/dashboard")
 
 
