@@ -11,6 +11,7 @@ from server.api import (
     calendars,
     meetups,
     mentorships,
+    no_shows,
     notes,
     notifications,
     office_hours,
@@ -32,6 +33,7 @@ AREAS: list[ApiRoutes] = [
     bookings.routes,
     calendars.routes,
     notifications.routes,
+    no_shows.routes,
 ]
 
 
