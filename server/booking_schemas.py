@@ -73,7 +73,7 @@ class BookingIn(Strict):
     agenda: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
 
 
-class RescheduleIn(Strict):
+class SessionRescheduleIn(Strict):
     starts_at: UtcDatetime
     reason: Reason = ""
 

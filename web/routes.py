@@ -69,6 +69,8 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/mentorships/{mentorship_id}/decision", mentoring.decide_submit)
     r.add_post("/sessions/new", mentoring.schedule_submit)
     r.add_get("/sessions/{session_id}", sessions.session_page)
+    r.add_post("/sessions/{session_id}/reschedule", booking.reschedule_submit)
+    r.add_post("/sessions/{session_id}/cancel", booking.cancel_submit)
     r.add_get("/sessions/{session_id}/export", export.printable_page)
     r.add_get("/sessions/{session_id}/room", room.room_page)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)

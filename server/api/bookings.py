@@ -14,7 +14,7 @@ from models.slots import Interval
 from server import keys
 from server.api.routing import ApiRoutes
 from server.auth import require_user
-from server.booking_schemas import AvailabilityIn, BookingIn, CancelIn, RescheduleIn
+from server.booking_schemas import AvailabilityIn, BookingIn, CancelIn, SessionRescheduleIn
 from server.db import unit_of_work
 from server.errors import ApiError, read_json
 from server.params import int_param
@@ -155,12 +155,12 @@ async def create(request: web.Request) -> web.Response:
     "POST",
     "/sessions/{session_id}/reschedule",
     "Move a booked session to another free slot",
-    body=RescheduleIn,
+    body=SessionRescheduleIn,
 )
 async def reschedule(request: web.Request) -> web.Response:
     user = await require_user(request)
     session_id = int_param(request, "session_id")
-    data = await read_json(request, RescheduleIn)
+    data = await read_json(request, SessionRescheduleIn)
     try:
         async with unit_of_work(request.app) as db:
             session = await booking.reschedule(db, user, session_id, data.starts_at, utcnow())

@@ -14,7 +14,7 @@ from models.notifications import NotificationKind
 from models.slots import Interval
 from models.users import get_profile, get_user
 from server import keys
-from server.booking_schemas import BookingIn
+from server.booking_schemas import BookingIn, CancelIn, SessionRescheduleIn
 from server.db import unit_of_work
 from server.errors import ApiError, not_found, validate
 from server.params import int_param
@@ -57,13 +57,25 @@ def _minutes(request: web.Request, offered: list[int]) -> int:
     return int(raw) if raw.isdigit() and int(raw) in offered else offered[0]
 
 
+def _moving(request: web.Request) -> int | None:
+    """The session being moved, when the page picks a new time for it."""
+    raw = request.query.get("reschedule", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
 async def _page(
     request: web.Request, *, error: str = "", status: int = 200, minutes: int | None = None
 ) -> web.Response:
     user = await page_user(request)
     mentor_id = int_param(request, "mentor_id")
     now = utcnow()
+    moving = _moving(request)
     async with unit_of_work(request.app) as db:
+        if moving is not None:
+            session = await booking.session_for(db, user, moving)
+            if session.host_id != mentor_id:
+                raise not_found("session")
+            minutes = session.duration_minutes
         mentor = await get_user(db, mentor_id)
         if mentor is None or not mentor.has_role("mentor"):
             raise not_found("mentor")
@@ -72,15 +84,18 @@ async def _page(
         if availability is None:
             raise ApiError(404, "not_bookable", f"{mentor.name} has not opened time for booking.")
         offered = list(availability.session_minutes)
-        minutes = minutes if minutes in offered else _minutes(request, offered)
+        if moving is None:
+            minutes = minutes if minutes in offered else _minutes(request, offered)
+        assert minutes is not None
         slots = await booking.free_slots_for(
             db,
             mentor_id,
             user,
             start=now,
             end=now + timedelta(days=DAYS_SHOWN),
-            duration_minutes=minutes,
+            duration_minutes=minutes if moving is None else None,
             now=now,
+            except_session=moving,
         )
         zone = (await get_profile(db, user.id)).timezone
     return await render(
@@ -95,6 +110,7 @@ async def _page(
             "days": _by_day(slots, zone, availability.timezone),
             "error": error,
             "days_shown": DAYS_SHOWN,
+            "moving": moving,
         },
         status=status,
     )
@@ -141,3 +157,42 @@ async def booking_submit(request: web.Request) -> web.Response:
         )
     request.app[keys.NOTIFIER].deliver(told)
     raise redirect(f"/sessions/{session.id}?booked=1")
+
+
+async def reschedule_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    session_id = int_param(request, "session_id")
+    form = await read_form(request)
+    data = validate(
+        SessionRescheduleIn,
+        {"starts_at": form.get("starts_at") or None, "reason": form.get("reason", "")},
+    )
+    try:
+        async with unit_of_work(request.app) as db:
+            session = await booking.reschedule(db, user, session_id, data.starts_at, utcnow())
+            told = await record_session_change(
+                db,
+                site_of(request.app),
+                session,
+                NotificationKind.SESSION_RESCHEDULED,
+                user,
+                data.reason,
+            )
+    except booking.SlotTaken:
+        raise ApiError(409, "slot_taken", "Someone just took that time. Pick another.") from None
+    request.app[keys.NOTIFIER].deliver(told)
+    raise redirect(f"/sessions/{session.id}?moved=1")
+
+
+async def cancel_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    session_id = int_param(request, "session_id")
+    form = await read_form(request)
+    data = validate(CancelIn, {"reason": form.get("reason", "")})
+    async with unit_of_work(request.app) as db:
+        session = await booking.cancel(db, user, session_id, data.reason, utcnow())
+        told = await record_session_change(
+            db, site_of(request.app), session, NotificationKind.SESSION_CANCELLED, user, data.reason
+        )
+    request.app[keys.NOTIFIER].deliver(told)
+    raise redirect(f"/sessions/{session.id}")
