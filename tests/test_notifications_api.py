@@ -19,7 +19,7 @@ from icalendar import Calendar
 from server import keys
 from server.app import create_app
 from server.settings import Settings
-from tests.conftest import JSON, Client, ClientFactory, MakeClient
+from tests.conftest import JSON, Client, ClientFactory, MakeClient, signup
 from tests.test_bookings_api import active_mentee, book, open_mentor, slots_of
 
 
@@ -204,3 +204,14 @@ async def test_requests_answers_and_action_items_are_notified(
         if n["kind"] == "action_item_assigned"
     ]
     assert kinds == ["Mona Mentor gave you an action item: Draft the CV"]
+
+
+async def test_open_streams_per_user_are_capped(client: Client) -> None:
+    await signup(client, "tabs@example.org")
+    streams = [await client.get("/api/v1/notifications/stream") for _ in range(10)]
+    assert all(s.status == 200 for s in streams)
+    refused = await client.get("/api/v1/notifications/stream")
+    assert refused.status == 429
+    assert (await refused.json())["error"]["code"] == "too_many_streams"
+    for stream in streams:
+        stream.close()

@@ -158,3 +158,36 @@ async def test_no_show_marked_for_the_side_that_never_came(
         told = (await db.execute(select(Notification.user_id, Notification.kind))).all()
     assert marked == [people[1]]
     assert told == [(people[0], "no_show")]
+
+
+async def test_office_hours_remind_everyone_and_a_started_session_is_skipped(
+    engine: AsyncEngine, people: list[int], instance: object
+) -> None:
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        db.add(
+            MentoringSession(
+                kind=SessionKind.OFFICE_HOURS,
+                title="Open hour",
+                starts_at=T0 + timedelta(hours=25),
+                duration_minutes=60,
+                host_id=people[0],
+                participants=[SessionParticipant(user_id=u) for u in people],
+            )
+        )
+        await db.commit()
+    (late,) = await _sessions(engine, people, [20])
+    make = instance  # type: ignore[assignment]
+    reminders, _ = make("a")  # type: ignore[operator]
+    await reminders.plan(T0 + timedelta(minutes=1))
+    # The next look comes only after the one-on-one has started: too late to remind.
+    sent = await reminders.send_due(T0 + timedelta(hours=1, minutes=1))
+    assert sent == 4  # the office hours' 24-hour reminder, to all four people
+    async with AsyncSession(engine) as db:
+        titles = set((await db.execute(select(Notification.title))).scalars())
+        skipped = (
+            (await db.execute(select(ReminderJob.outcome).where(ReminderJob.item_id == late)))
+            .scalars()
+            .all()
+        )
+    assert titles == {"Reminder: Open hour starts in 24 hours"}
+    assert skipped == ["skipped", "skipped"]

@@ -22,7 +22,7 @@ from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.booking_schemas import NotificationPreferencesIn, NotificationsReadIn
 from server.db import unit_of_work
-from server.errors import read_json
+from server.errors import ApiError, read_json
 
 routes = ApiRoutes("notifications")
 
@@ -107,6 +107,11 @@ async def _unread_event(request: web.Request, user_id: int) -> bytes:
 async def stream(request: web.Request) -> web.StreamResponse:
     user = await require_user(request)
     hub = request.app[keys.NOTIFIER].hub
+    queue = hub.subscribe(user.id)
+    if queue is None:
+        raise ApiError(
+            429, "too_many_streams", "Too many open notification streams; close a tab or two."
+        )
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream",
@@ -114,9 +119,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
             "X-Accel-Buffering": "no",
         }
     )
-    await response.prepare(request)
-    queue = hub.subscribe(user.id)
     try:
+        await response.prepare(request)
         last = b""
         while True:
             event = await _unread_event(request, user.id)
@@ -130,7 +134,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 news = await asyncio.wait_for(queue.get(), RECHECK_SECONDS)
             if not news:
                 break
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:  # the page went away
         pass
     finally:
         hub.unsubscribe(user.id, queue)

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # Live listeners per user get at most this many pending wake-ups; more are redundant.
 QUEUE_SIZE = 4
+# Open live connections per user (tabs, devices); more are refused.
+MAX_LISTENERS = 10
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,14 @@ class NotificationHub:
     def __init__(self) -> None:
         self._listeners: dict[int, set[asyncio.Queue[bool]]] = {}
 
-    def subscribe(self, user_id: int) -> asyncio.Queue[bool]:
-        """A queue that receives True on news and False when the server shuts down."""
+    def subscribe(self, user_id: int) -> asyncio.Queue[bool] | None:
+        """A queue that receives True on news and False when the server shuts down;
+        None when the user already has too many open connections."""
+        listeners = self._listeners.setdefault(user_id, set())
+        if len(listeners) >= MAX_LISTENERS:
+            return None
         queue: asyncio.Queue[bool] = asyncio.Queue(QUEUE_SIZE)
-        self._listeners.setdefault(user_id, set()).add(queue)
+        listeners.add(queue)
         return queue
 
     def unsubscribe(self, user_id: int, queue: asyncio.Queue[bool]) -> None:
