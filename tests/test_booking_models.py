@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -105,9 +106,7 @@ async def test_database_refuses_overlapping_holds(engine: AsyncEngine) -> None:
         await db.rollback()
         # Once released (cancelled), the time can be held again.
         await db.execute(
-            SessionHold.__table__.update()
-            .where(SessionHold.session_id == first_id)
-            .values(is_released=True)
+            update(SessionHold).where(SessionHold.session_id == first_id).values(is_released=True)
         )
         again = await db.get(
             MentoringSession, clash_id, options=[with_participants()], populate_existing=True
