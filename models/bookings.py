@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, ForeignKey, select, update
+from sqlalchemy import Boolean, ForeignKey, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -125,3 +125,18 @@ async def booked_starts(
         )
     )
     return list(result.scalars())
+
+
+async def bookings_since(db: AsyncSession, mentor_id: int, mentee_id: int, since: datetime) -> int:
+    """How many sessions the mentee booked with the mentor since then, cancelled ones included."""
+    result = await db.execute(
+        select(func.count())
+        .select_from(MentoringSession)
+        .join(SessionParticipant)
+        .where(
+            MentoringSession.host_id == mentor_id,
+            SessionParticipant.user_id == mentee_id,
+            MentoringSession.created_at >= since,
+        )
+    )
+    return int(result.scalar_one())

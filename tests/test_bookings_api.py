@@ -226,3 +226,17 @@ async def test_mentee_cannot_cancel_inside_the_notice(
     assert (await late.json())["error"]["code"] == "too_late"
     by_mentor = await client.post(f"/api/v1/sessions/{session['id']}/cancel", json={})
     assert by_mentor.status == 200
+
+
+async def test_book_and_cancel_loops_are_limited(client: Client, make_client: MakeClient) -> None:
+    mentor = await open_mentor(client, cancellation_notice_hours=0)
+    mentee_client, _ = await active_mentee(client, make_client, mentor["id"])
+    slot = (await slots_of(mentee_client, mentor["id"]))[0]["starts_at"]
+    for _ in range(10):
+        booked = await book(mentee_client, mentor["id"], slot)
+        assert booked.status == 201
+        session_id = (await booked.json())["session"]["id"]
+        await mentee_client.post(f"/api/v1/sessions/{session_id}/cancel", json={})
+    refused = await book(mentee_client, mentor["id"], slot)
+    assert refused.status == 429 and refused.headers["Retry-After"] == "3600"
+    assert (await refused.json())["error"]["code"] == "too_many_bookings"

@@ -215,3 +215,25 @@ async def test_open_streams_per_user_are_capped(client: Client) -> None:
     assert (await refused.json())["error"]["code"] == "too_many_streams"
     for stream in streams:
         stream.close()
+
+
+async def test_a_line_break_in_a_name_cannot_add_mail_headers(
+    client: Client, make_client: MakeClient, inbox: tuple[Inbox, int]
+) -> None:
+    received, _ = inbox
+    mentor = await open_mentor(client)
+    sneaky = await make_client()
+    await signup(sneaky, "eve@example.org", name="Eve\r\nBcc: victim@example.org")
+    asked = await sneaky.post("/api/v1/mentorships", json={"mentor_id": mentor["id"]})
+    assert asked.status == 201
+    await client.put(
+        "/api/v1/me/notification-preferences", json={"email": {"mentorship_requested": True}}
+    )
+    await sneaky.post("/api/v1/auth/logout", headers=JSON)
+    again = await make_client()
+    await signup(again, "eve2@example.org", name="Eve\nBcc: victim@example.org")
+    await again.post("/api/v1/mentorships", json={"mentor_id": mentor["id"]})
+    await client.app[keys.NOTIFIER].drain()
+    (mail,) = received.to("mentor@example.org")
+    assert [rcpt for rcpt, _ in received.messages] == [["mentor@example.org"]]
+    assert mail["Bcc"] is None and "\n" not in mail["Subject"]

@@ -10,7 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import AgendaItem, next_position
 from models.availability import Availability, availability_of
-from models.bookings import booked_starts, busy_intervals, hold_time, is_hold_conflict, release_time
+from models.bookings import (
+    booked_starts,
+    bookings_since,
+    busy_intervals,
+    hold_time,
+    is_hold_conflict,
+    release_time,
+)
 from models.mentorships import Mentorship, MentorshipStatus, mentorships_of
 from models.sessions import MentoringSession, SessionKind, SessionParticipant, get_session_for
 from models.slots import Interval, free_slots, is_offered
@@ -21,6 +28,8 @@ from server.services.agenda import carry_over
 
 NEXT_SLOTS = 5
 MAX_RANGE = timedelta(days=92)
+# Each booking mails the mentor: a mentee may book a mentor this often a day, cancelled ones too.
+DAILY_BOOKINGS = 10
 
 
 class SlotTaken(Exception):
@@ -197,6 +206,16 @@ async def _hold(db: AsyncSession, session: MentoringSession) -> None:
 async def book(db: AsyncSession, mentee: User, data: BookingIn, now: datetime) -> MentoringSession:
     """Book a free slot: a one-on-one session with the mentor, the agenda carried over."""
     mentorship = await booking_consent(db, mentee, data.mentor_id)
+    if (
+        await bookings_since(db, data.mentor_id, mentee.id, now - timedelta(days=1))
+        >= DAILY_BOOKINGS
+    ):
+        raise ApiError(
+            429,
+            "too_many_bookings",
+            f"At most {DAILY_BOOKINGS} bookings with one mentor a day; try again tomorrow.",
+            headers={"Retry-After": "3600"},
+        )
     availability = await _bookable(db, data.mentor_id)
     slot = (data.starts_at, data.starts_at + timedelta(minutes=data.duration_minutes))
     await _check_slot(db, availability, mentee, slot, now)

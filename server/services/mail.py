@@ -53,7 +53,7 @@ def compose(
     """A mail from the `name`.txt and `name`.html templates, with the invitation attached."""
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((to_name, to_address))
+    message["To"] = formataddr((" ".join(to_name.split()), to_address))
     message["Subject"] = subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].strip(">"))

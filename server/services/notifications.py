@@ -130,24 +130,24 @@ class Notifier:
             self.templates = mail_templates()
         notice = item.notice
         assert item.email is not None
-        message = compose(
-            self.templates,
-            "notice",
-            sender=self.sender,
-            to_name=item.name,
-            to_address=item.email,
-            subject=notice.title,
-            context={
-                "name": item.name,
-                "title": notice.title,
-                "body": notice.body,
-                "url": self.site.link(notice.url) if notice.url else "",
-                "invitation": notice.invitation is not None,
-                "settings_url": self.site.link("/notifications"),
-            },
-            invitation=notice.invitation,
-        )
         try:
+            message = compose(
+                self.templates,
+                "notice",
+                sender=self.sender,
+                to_name=item.name,
+                to_address=item.email,
+                subject=" ".join(notice.title.split()),  # never a line break in a header
+                context={
+                    "name": item.name,
+                    "title": notice.title,
+                    "body": notice.body,
+                    "url": self.site.link(notice.url) if notice.url else "",
+                    "invitation": notice.invitation is not None,
+                    "settings_url": self.site.link("/notifications"),
+                },
+                invitation=notice.invitation,
+            )
             await self.mailer.send(message)
         except Exception:  # a mail server outage must not lose the in-app notification
             log.exception("mail for user %s (%s) not sent", notice.user_id, notice.kind)
