@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.conftest import JSON, Client, MakeClient, signup
 
@@ -240,3 +241,21 @@ async def test_book_and_cancel_loops_are_limited(client: Client, make_client: Ma
     refused = await book(mentee_client, mentor["id"], slot)
     assert refused.status == 429 and refused.headers["Retry-After"] == "3600"
     assert (await refused.json())["error"]["code"] == "too_many_bookings"
+
+
+async def test_weekly_cap_holds_under_parallel_requests(
+    client: Client, make_client: MakeClient
+) -> None:
+    mentor = await open_mentor(client, weekly_booking_cap=1)
+    mentee_client, _ = await active_mentee(client, make_client, mentor["id"])
+    slots = (await slots_of(mentee_client, mentor["id"]))[:6]
+    answers = await asyncio.gather(
+        *(book(mentee_client, mentor["id"], s["starts_at"]) for s in slots)
+    )
+    berlin = ZoneInfo("Europe/Berlin")
+    weeks = {
+        datetime.fromisoformat(s["starts_at"]).astimezone(berlin).isocalendar()[:2] for s in slots
+    }
+    assert sum(a.status == 201 for a in answers) == len(weeks)
+    refused = [await a.json() for a in answers if a.status != 201]
+    assert {r["error"]["code"] for r in refused} == {"weekly_cap_reached"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -203,9 +204,19 @@ async def _hold(db: AsyncSession, session: MentoringSession) -> None:
         raise
 
 
+async def _one_booking_at_a_time(db: AsyncSession, mentorship: Mentorship) -> None:
+    """Serialize a pair's bookings so the weekly cap and daily limit count right under
+    concurrent requests: a no-op write locks the mentorship row (PostgreSQL) or takes the
+    write lock (SQLite) before anything is counted. Overlaps are the holds' job."""
+    await db.execute(
+        update(Mentorship).where(Mentorship.id == mentorship.id).values(message=Mentorship.message)
+    )
+
+
 async def book(db: AsyncSession, mentee: User, data: BookingIn, now: datetime) -> MentoringSession:
     """Book a free slot: a one-on-one session with the mentor, the agenda carried over."""
     mentorship = await booking_consent(db, mentee, data.mentor_id)
+    await _one_booking_at_a_time(db, mentorship)
     if (
         await bookings_since(db, data.mentor_id, mentee.id, now - timedelta(days=1))
         >= DAILY_BOOKINGS
