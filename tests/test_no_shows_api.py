@@ -44,6 +44,8 @@ async def test_mentee_who_never_came_is_counted_until_corrected(
     stranger = await make_client()
     await signup(stranger, "stranger@example.org", roles=["mentor"])
     assert (await stranger.post(path, headers=JSON)).status == 404
+    page = await (await client.get("/availability")).text()
+    assert "Mentee 0: 1 no-show" in page
     assert (await client.post(path, headers=JSON)).status == 200
     counts = await (await client.get("/api/v1/no-shows")).json()
     assert counts["counts"][0]["no_shows"] == 0

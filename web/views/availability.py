@@ -9,7 +9,9 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from models.availability import Availability, availability_of
-from models.users import get_profile
+from models.mentorships import MentorshipStatus, mentorships_of
+from models.no_shows import no_show_counts
+from models.users import get_profile, users_by_ids
 from server.booking_schemas import AvailabilityIn
 from server.db import unit_of_work
 from server.errors import ApiError, validate
@@ -149,7 +151,12 @@ def _page_values(row: Availability | None, zone: str) -> dict[str, Any]:
 
 
 async def _render(
-    request: web.Request, values: dict[str, Any], *, error: str = "", status: int = 200
+    request: web.Request,
+    values: dict[str, Any],
+    *,
+    error: str = "",
+    status: int = 200,
+    no_shows: list[tuple[str, int]] | None = None,
 ) -> web.Response:
     return await render(
         request,
@@ -160,6 +167,7 @@ async def _render(
             "v": values,
             "error": error,
             "saved": request.query.get("saved") == "1",
+            "no_shows": no_shows,
         },
         status=status,
     )
@@ -172,7 +180,15 @@ async def availability_page(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         row = await availability_of(db, user.id)
         zone = (await get_profile(db, user.id)).timezone
-    return await _render(request, _page_values(row, zone))
+        mentee_ids = [
+            m.mentee_id
+            for m in await mentorships_of(db, user.id)
+            if m.mentor_id == user.id and m.status == MentorshipStatus.ACTIVE
+        ]
+        counts = await no_show_counts(db, mentee_ids)
+        names = await users_by_ids(db, mentee_ids)
+    no_shows = [(names[uid].name, counts.get(uid, 0)) for uid in mentee_ids if uid in names]
+    return await _render(request, _page_values(row, zone), no_shows=no_shows)
 
 
 async def availability_submit(request: web.Request) -> web.Response:
