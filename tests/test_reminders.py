@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from models.base import utcnow
 from models.calendar_feeds import CalendarFeed  # noqa: F401  (every table known)
 from models.database import create_engine, create_session_factory
+from models.meetups import Meetup, MeetupParticipant, MeetupStatus
 from models.no_shows import NoShow
 from models.notifications import Notification
 from models.reminders import ReminderJob
@@ -191,3 +192,30 @@ async def test_office_hours_remind_everyone_and_a_started_session_is_skipped(
         )
     assert titles == {"Reminder: Open hour starts in 24 hours"}
     assert skipped == ["skipped", "skipped"]
+
+
+async def test_accepted_meetups_are_reminded_proposed_ones_are_not(
+    engine: AsyncEngine, people: list[int], instance: object
+) -> None:
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        for status in (MeetupStatus.ACCEPTED, MeetupStatus.PROPOSED):
+            db.add(
+                Meetup(
+                    proposer_id=people[0],
+                    place_name="Potsdam",
+                    place_country="DE",
+                    place_latitude=52.4,
+                    place_longitude=13.06,
+                    starts_at=T0 + timedelta(hours=25),
+                    status=status,
+                    participants=[MeetupParticipant(user_id=u) for u in people[:2]],
+                )
+            )
+        await db.commit()
+    make = instance  # type: ignore[assignment]
+    reminders, _ = make("a")  # type: ignore[operator]
+    await reminders.plan(T0)
+    assert await reminders.send_due(T0 + timedelta(hours=1)) == 2
+    async with AsyncSession(engine) as db:
+        told = (await db.execute(select(Notification.user_id, Notification.url))).all()
+    assert sorted(told) == [(people[0], "/meetups/1"), (people[1], "/meetups/1")]
