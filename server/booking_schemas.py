@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
@@ -88,11 +88,3 @@ class NotificationsReadIn(Strict):
 
 class NotificationPreferencesIn(Strict):
     email: dict[NotificationKind, bool]
-
-
-def clock(value: str) -> time:
-    """An HH:MM string as a time."""
-    return time.fromisoformat(value)
-
-
-Delivery = Literal["in_app", "in_app_and_email"]
