@@ -110,9 +110,16 @@ async def busy_intervals(
 
 
 async def booked_starts(
-    db: AsyncSession, mentor_id: int, mentee_id: int, start: datetime, end: datetime
+    db: AsyncSession,
+    mentor_id: int,
+    mentee_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    except_session: int | None = None,
 ) -> list[datetime]:
-    """Start times of the mentee's live bookings with this mentor: counted for the weekly cap."""
+    """Start times of the mentee's live bookings with this mentor: counted for the weekly cap
+    (a session being moved does not count against its own new time)."""
     result = await db.execute(
         select(MentoringSession.starts_at)
         .join(SessionParticipant)
@@ -122,6 +129,7 @@ async def booked_starts(
             MentoringSession.cancelled_at.is_(None),
             MentoringSession.starts_at >= start,
             MentoringSession.starts_at < end,
+            MentoringSession.id != (except_session or -1),
         )
     )
     return list(result.scalars())

@@ -259,3 +259,17 @@ async def test_weekly_cap_holds_under_parallel_requests(
     assert sum(a.status == 201 for a in answers) == len(weeks)
     refused = [await a.json() for a in answers if a.status != 201]
     assert {r["error"]["code"] for r in refused} == {"weekly_cap_reached"}
+
+
+async def test_moving_a_session_within_its_week_is_not_held_against_the_cap(
+    client: Client, make_client: MakeClient
+) -> None:
+    mentor = await open_mentor(client, weekly_booking_cap=1, min_notice_hours=30)
+    mentee_client, _ = await active_mentee(client, make_client, mentor["id"])
+    slots = await slots_of(mentee_client, mentor["id"])
+    booked = await book(mentee_client, mentor["id"], slots[0]["starts_at"])
+    session_id = (await booked.json())["session"]["id"]
+    moved = await mentee_client.post(
+        f"/api/v1/sessions/{session_id}/reschedule", json={"starts_at": slots[1]["starts_at"]}
+    )
+    assert moved.status == 200, await moved.text()

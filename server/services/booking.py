@@ -89,13 +89,25 @@ async def _bookable(db: AsyncSession, mentor_id: int) -> Availability:
 
 
 async def _booked_weeks(
-    db: AsyncSession, availability: Availability, mentee_id: int, start: datetime, end: datetime
+    db: AsyncSession,
+    availability: Availability,
+    mentee_id: int,
+    start: datetime,
+    end: datetime,
+    except_session: int | None = None,
 ) -> dict[tuple[int, int], int]:
     rules = availability.rules()
     if rules.weekly_booking_cap <= 0:
         return {}
     week = timedelta(days=8)
-    starts = await booked_starts(db, availability.user_id, mentee_id, start - week, end + week)
+    starts = await booked_starts(
+        db,
+        availability.user_id,
+        mentee_id,
+        start - week,
+        end + week,
+        except_session=except_session,
+    )
     return dict(Counter(rules.week_of(s) for s in starts))
 
 
@@ -140,7 +152,7 @@ async def free_slots_for(
         end=end,
         duration=timedelta(minutes=minutes),
         now=now,
-        booked_weeks=await _booked_weeks(db, availability, viewer.id, start, end),
+        booked_weeks=await _booked_weeks(db, availability, viewer.id, start, end, except_session),
     )
 
 
@@ -186,7 +198,7 @@ async def _check_slot(
     )
     if not is_offered(rules, busy, slot, now=now):
         raise SlotTaken()
-    weeks = await _booked_weeks(db, availability, mentee.id, slot[0], slot[1])
+    weeks = await _booked_weeks(db, availability, mentee.id, slot[0], slot[1], except_session)
     if not is_offered(rules, busy, slot, now=now, booked_weeks=weeks):
         raise ApiError(
             409,
