@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -21,10 +22,12 @@ from models.notifications import Notification
 from models.reminders import ReminderJob
 from models.sessions import Attendance, MentoringSession, SessionKind, SessionParticipant
 from models.users import User
+from server.app import create_app
 from server.calendar import Site
 from server.services.mail import Mailer
 from server.services.notifications import NotificationHub, Notifier
 from server.services.reminders import Reminders
+from server.settings import Settings
 
 T0 = utcnow().replace(microsecond=0) + timedelta(days=3)
 
@@ -219,3 +222,45 @@ async def test_accepted_meetups_are_reminded_proposed_ones_are_not(
     async with AsyncSession(engine) as db:
         told = (await db.execute(select(Notification.user_id, Notification.url))).all()
     assert sorted(told) == [(people[0], "/meetups/1"), (people[1], "/meetups/1")]
+
+
+async def test_two_running_apps_send_a_due_reminder_once(
+    aiohttp_server: Any, database_url: str, tmp_path: Path, engine: AsyncEngine, people: list[int]
+) -> None:
+    async with AsyncSession(engine, expire_on_commit=False) as db:
+        db.add(
+            MentoringSession(
+                kind=SessionKind.ONE_ON_ONE,
+                title="Soon",
+                starts_at=utcnow() + timedelta(minutes=14),  # its 15-minute reminder is due
+                duration_minutes=30,
+                host_id=people[0],
+                participants=[SessionParticipant(user_id=u) for u in people[:2]],
+            )
+        )
+        await db.commit()
+    settings = Settings(
+        database_url=database_url,
+        secret_key="test-secret-key",
+        var_dir=tmp_path,
+        reminder_interval_seconds=1,
+    )
+    servers = [await aiohttp_server(create_app(settings)) for _ in range(2)]
+    for _ in range(100):
+        await asyncio.sleep(0.1)
+        if await _count(engine, Notification) >= 2 and _outbox(tmp_path) >= 2:
+            break
+    await asyncio.sleep(1.5)  # another round of both apps: nothing more may arrive
+    for server in servers:
+        await server.close()
+    async with AsyncSession(engine) as db:
+        told = (await db.execute(select(Notification.user_id, Notification.title))).all()
+    assert sorted(told) == [
+        (people[0], "Reminder: Soon starts in 15 minutes"),
+        (people[1], "Reminder: Soon starts in 15 minutes"),
+    ]
+    assert _outbox(tmp_path) == 2
+
+
+def _outbox(root: Path) -> int:
+    return len(list((root / "outbox").glob("*.eml")))
