@@ -107,6 +107,14 @@ async def test_book_move_and_cancel_through_the_pages(
 
     notifications = await (await client.get("/notifications")).text()
     assert "Mentee 0 cancelled a session" in notifications
+    old_feed = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', notifications)
+    assert old_feed
+    rotated = await client.post(
+        "/notifications/calendar-feed/rotate",
+        data={"csrf_token": await _csrf(client, "/notifications")},
+    )
+    assert "the old one no longer works" in await rotated.text()
+    assert old_feed.group(1) not in await rotated.text()
     stranger = await make_client()
     await stranger.post(
         "/api/v1/auth/signup",

@@ -58,6 +58,7 @@ def setup_web(app: web.Application) -> None:
     r.add_get("/notifications", notifications.notifications_page)
     r.add_post("/notifications/read", notifications.read_submit)
     r.add_post("/notifications/preferences", notifications.preferences_submit)
+    r.add_post("/notifications/calendar-feed/rotate", notifications.rotate_feed_submit)
     r.add_post("/meetups/propose", meetups.propose_submit)
     r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/meetups/{meetup_id}", meetups.meetup_page)

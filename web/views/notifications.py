@@ -14,6 +14,7 @@ from models.notifications import (
 from models.users import get_profile
 from server import keys
 from server.db import unit_of_work
+from server.services.calendar_feed import feed_address, new_feed_address, site_of
 from web.forms import read_form
 from web.rendering import page_user, redirect, render
 
@@ -37,6 +38,9 @@ async def notifications_page(request: web.Request) -> web.Response:
         items = await notifications_of(db, user.id)
         choices = await email_choices(db, user.id)
         zone = (await get_profile(db, user.id)).timezone
+        feed = await feed_address(
+            db, site_of(request.app), request.app[keys.SETTINGS].secret_key, user.id
+        )
     return await render(
         request,
         "notifications.html",
@@ -45,6 +49,8 @@ async def notifications_page(request: web.Request) -> web.Response:
             "choices": [(kind.value, LABELS[kind], by_email) for kind, by_email in choices.items()],
             "zone": zone,
             "saved": request.query.get("saved") == "1",
+            "feed": feed,
+            "rotated": request.query.get("rotated") == "1",
         },
     )
 
@@ -66,3 +72,13 @@ async def preferences_submit(request: web.Request) -> web.Response:
         for kind in NotificationKind:
             await set_email_choice(db, user.id, kind, kind.value in by_email)
     raise redirect("/notifications?saved=1")
+
+
+async def rotate_feed_submit(request: web.Request) -> web.Response:
+    user = await page_user(request)
+    await read_form(request)
+    async with unit_of_work(request.app) as db:
+        await new_feed_address(
+            db, site_of(request.app), request.app[keys.SETTINGS].secret_key, user.id
+        )
+    raise redirect("/notifications?rotated=1#calendar")
