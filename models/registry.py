@@ -1,5 +1,33 @@
 """Imports every model module so the metadata knows every table (for migrations and tests)."""
 
-from models import agenda, meetups, mentorships, notes, office_hours, sessions, users
+from models import (
+    agenda,
+    availability,
+    bookings,
+    calendar_feeds,
+    meetups,
+    mentorships,
+    no_shows,
+    notes,
+    notifications,
+    office_hours,
+    reminders,
+    sessions,
+    users,
+)
 
-__all__ = ["agenda", "meetups", "mentorships", "notes", "office_hours", "sessions", "users"]
+__all__ = [
+    "agenda",
+    "availability",
+    "bookings",
+    "calendar_feeds",
+    "meetups",
+    "mentorships",
+    "no_shows",
+    "notes",
+    "notifications",
+    "office_hours",
+    "reminders",
+    "sessions",
+    "users",
+]

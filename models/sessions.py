@@ -57,6 +57,10 @@ class MentoringSession(Base):
         ForeignKey("office_hours.id", ondelete="CASCADE"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Calendars: a cancelled session stays (STATUS:CANCELLED); SEQUENCE rises on each change.
+    cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True, default=None)
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     participants: Mapped[list[SessionParticipant]] = relationship(
         lazy="raise_on_sql", cascade="all, delete-orphan", order_by="SessionParticipant.user_id"
@@ -77,9 +81,14 @@ class MentoringSession(Base):
         """Ids of people asked to take part who have not answered yet."""
         return [p.user_id for p in self.participants if p.response == Invitation.PENDING]
 
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the session was called off."""
+        return self.cancelled_at is not None
+
     def is_joinable(self, now: datetime) -> bool:
         """Whether the room is open: from a few minutes before the start to the end."""
-        return self.starts_at - JOIN_EARLY <= now < self.ends_at
+        return not self.is_cancelled and self.starts_at - JOIN_EARLY <= now < self.ends_at
 
 
 class SessionParticipant(Base):
@@ -164,7 +173,7 @@ async def sessions_of(
     since: datetime | None = None,
     response: Invitation = Invitation.ACCEPTED,
 ) -> Sequence[MentoringSession]:
-    """The user's sessions in start order, only those not yet ended when `since` is given."""
+    """The user's sessions in start order; with `since`, only those not cancelled nor ended."""
     query = (
         select(MentoringSession)
         .join(SessionParticipant)
@@ -172,6 +181,8 @@ async def sessions_of(
         .options(with_participants())
         .order_by(MentoringSession.starts_at, MentoringSession.id)
     )
+    if since is not None:  # what is still ahead: cancelled sessions are not
+        query = query.where(MentoringSession.cancelled_at.is_(None))
     sessions = (await db.execute(query)).scalars().all()
     if since is not None:
         sessions = [s for s in sessions if s.ends_at > since]

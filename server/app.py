@@ -15,7 +15,11 @@ from server.api import setup_api
 from server.connections import LiveConnections
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
 from server.security import SpentJoinTokens
+from server.services.calendar_feed import site_of
 from server.services.geocoding import Geocoding
+from server.services.mail import Mailer
+from server.services.notifications import NotificationHub, Notifier
+from server.services.reminders import running_reminders
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle, SignupLimit
 from signaling import setup_signaling
@@ -51,6 +55,22 @@ async def _geocoding(app: web.Application) -> AsyncIterator[None]:
     await geocoding.close()
 
 
+async def _notifications(app: web.Application) -> AsyncIterator[None]:
+    """Live notifications, mail and the reminder loop; mails in flight finish at shutdown."""
+    settings = app[keys.SETTINGS]
+    mailer = Mailer(settings.smtp_url, settings.var_dir / "outbox")
+    notifier = Notifier(NotificationHub(), mailer, site_of(app), settings.mail_from)
+    app[keys.NOTIFIER] = notifier
+    async with running_reminders(app[keys.DB], notifier, settings.reminder_interval_seconds):
+        yield
+    await notifier.close()
+
+
+async def _end_live_notifications(app: web.Application) -> None:
+    """Open notification streams end before the server waits for its handlers."""
+    app[keys.NOTIFIER].hub.close()
+
+
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and database reachability, for load balancers and operators."""
     async with request.app[keys.DB]() as db:
@@ -72,6 +92,8 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SPENT_JOIN_TOKENS] = SpentJoinTokens()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_geocoding)
+    app.cleanup_ctx.append(_notifications)
+    app.on_shutdown.append(_end_live_notifications)
     app.on_response_prepare.append(add_security_headers)
     app.router.add_get("/healthz", healthz)
     setup_api(app)

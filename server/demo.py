@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.agenda import AGENDA_TEMPLATES, ActionItem, AgendaItem
+from models.availability import Availability
 from models.base import utcnow
 from models.database import create_engine, create_session_factory, upgrade
 from models.mentorships import Mentorship, MentorshipStatus
@@ -309,6 +310,16 @@ async def load_demo(settings: Settings) -> None:
                 )
             )
             await _office_hours_and_agenda(db, users, now)
+            db.add(
+                Availability(
+                    user_id=users["maya"].id,
+                    timezone="Europe/Berlin",
+                    weekly=[{"weekday": day, "start": "17:00", "end": "20:00"} for day in (1, 3)]
+                    + [{"weekday": 5, "start": "10:00", "end": "12:00"}],
+                    session_minutes=[30, 60],
+                    buffer_minutes=10,
+                )
+            )
             await db.commit()
             log.info("demo data loaded: %d people", len(users))
     finally:

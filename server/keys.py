@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from server.services.accounts import Locator
     from server.services.agenda import AgendaFeed
     from server.services.geocoding import Geocoding
+    from server.services.notifications import Notifier
     from server.settings import Settings
     from server.throttle import LoginThrottle, SignupLimit
     from signaling.handler import Timing
@@ -36,3 +37,4 @@ NOTES_ROOMS: web.AppKey[RoomRegistry] = web.AppKey("notes_rooms")
 NOTES: web.AppKey[NotesHub] = web.AppKey("notes")
 # How the agenda API tells everyone on a session's page or call that its agenda changed.
 AGENDA_FEED: web.AppKey[AgendaFeed] = web.AppKey("agenda_feed")
+NOTIFIER: web.AppKey[Notifier] = web.AppKey("notifier")

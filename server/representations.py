@@ -90,6 +90,8 @@ def session_json(session: MentoringSession) -> dict[str, Any]:
         "requested_ids": session.requested_ids,
         "url": f"/sessions/{session.id}",
         "room_url": f"/sessions/{session.id}/room",
+        "status": "cancelled" if session.is_cancelled else "scheduled",
+        "cancel_reason": session.cancel_reason,
     }
 
 

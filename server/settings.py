@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/tandem.db"
 
@@ -47,6 +48,13 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Sign-ups allowed per client address and hour: probe accounts are not free.
     signups_per_hour: int = 20
+    # Booking mail, calendars and reminders: the address people reach Tandem at (links in
+    # mails and calendar files; its host names calendar UIDs), SMTP (unset: .eml files under
+    # var/outbox/), the sender, and how often reminders are looked for (0: never).
+    public_url: str = ""
+    smtp_url: str | None = None
+    mail_from: str = ""
+    reminder_interval_seconds: int = 30
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced (None values are ignored)."""
@@ -122,11 +130,20 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         nominatim_scheme=env.get("TANDEM_NOMINATIM_SCHEME") or "https",
         trusted_proxies=_networks("TANDEM_TRUSTED_PROXIES", env.get("TANDEM_TRUSTED_PROXIES", "")),
         signups_per_hour=_int(env, "TANDEM_SIGNUPS_PER_HOUR", 20),
+        public_url=env.get("TANDEM_PUBLIC_URL", "").rstrip("/"),
+        smtp_url=env.get("TANDEM_SMTP_URL") or None,
+        mail_from=env.get("TANDEM_MAIL_FROM", ""),
+        reminder_interval_seconds=_int(env, "TANDEM_REMINDER_INTERVAL", 30),
     )
 
 
 def finalize(settings: Settings) -> Settings:
-    """Fill in what must exist before serving: the secret key."""
+    """Fill in what must exist before serving: the secret key, the public URL, the sender."""
+    if not settings.public_url:
+        settings = replace(settings, public_url=f"http://{settings.host}:{settings.port}")
+    if not settings.mail_from:
+        domain = urlsplit(settings.public_url).hostname or "localhost"
+        settings = replace(settings, mail_from=f"Tandem <no-reply@{domain}>")
     if settings.secret_key:
         return settings
     return replace(settings, secret_key=load_secret_key(settings.var_dir))

@@ -13,10 +13,13 @@ from web.rendering import error_page
 from web.template_filters import FILTERS
 from web.views import (
     accounts,
+    availability,
+    booking,
     dashboard,
     export,
     meetups,
     mentoring,
+    notifications,
     office_hours,
     room,
     sessions,
@@ -48,6 +51,14 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/settings/password", accounts.password_submit)
     r.add_get("/users/{user_id}", dashboard.public_profile)
     r.add_get("/mentors", mentoring.mentors_page)
+    r.add_get("/mentors/{mentor_id}/book", booking.booking_page)
+    r.add_post("/mentors/{mentor_id}/book", booking.booking_submit)
+    r.add_get("/availability", availability.availability_page)
+    r.add_post("/availability", availability.availability_submit)
+    r.add_get("/notifications", notifications.notifications_page)
+    r.add_post("/notifications/read", notifications.read_submit)
+    r.add_post("/notifications/preferences", notifications.preferences_submit)
+    r.add_post("/notifications/calendar-feed/rotate", notifications.rotate_feed_submit)
     r.add_post("/meetups/propose", meetups.propose_submit)
     r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/meetups/{meetup_id}", meetups.meetup_page)
@@ -59,6 +70,8 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/mentorships/{mentorship_id}/decision", mentoring.decide_submit)
     r.add_post("/sessions/new", mentoring.schedule_submit)
     r.add_get("/sessions/{session_id}", sessions.session_page)
+    r.add_post("/sessions/{session_id}/reschedule", booking.reschedule_submit)
+    r.add_post("/sessions/{session_id}/cancel", booking.cancel_submit)
     r.add_get("/sessions/{session_id}/export", export.printable_page)
     r.add_get("/sessions/{session_id}/room", room.room_page)
     r.add_post("/sessions/{session_id}/answer", sessions.answer_request_submit)

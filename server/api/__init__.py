@@ -7,9 +7,13 @@ from aiohttp import web
 from server.api import (
     accounts,
     agenda,
+    bookings,
+    calendars,
     meetups,
     mentorships,
+    no_shows,
     notes,
+    notifications,
     office_hours,
     rooms,
     sessions,
@@ -26,6 +30,10 @@ AREAS: list[ApiRoutes] = [
     office_hours.routes,
     meetups.routes,
     notes.routes,
+    bookings.routes,
+    calendars.routes,
+    notifications.routes,
+    no_shows.routes,
 ]
 
 

@@ -30,6 +30,7 @@ from server.schemas import (
     AgendaTemplateIn,
 )
 from server.services import agenda
+from server.services.activity_notices import action_item_assigned
 
 routes = ApiRoutes("agenda")
 
@@ -174,6 +175,8 @@ async def add_action_item(request: web.Request) -> web.Response:
     async with unit_of_work(request.app) as db:
         session = await participant_session(db, request)
         item = await agenda.add_action_item(db, session, (await require_user(request)).id, data)
+        told = await action_item_assigned(db, item, await require_user(request))
+    request.app[keys.NOTIFIER].deliver(told)
     await announce(request, session.id)
     return web.json_response({"action_item": action_item_json(item)}, status=201)
 

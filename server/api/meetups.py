@@ -19,6 +19,8 @@ from server.errors import ApiError, not_found, read_json
 from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
+from server.services.activity_notices import meetup_answered, meetup_proposed
+from server.services.calendar_feed import site_of
 from server.services.meetups import Suggestion
 
 routes = ApiRoutes("meetups")
@@ -95,6 +97,8 @@ async def propose(request: web.Request) -> web.Response:
     data = await read_json(request, MeetupIn)
     async with unit_of_work(request.app) as db:
         meetup = await service.propose(db, request.app[keys.GEOCODING], user, data)
+        told = await meetup_proposed(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
     return web.json_response({"meetup": meetup_json(meetup)}, status=201)
 
 
@@ -118,6 +122,8 @@ async def _answer(request: web.Request, *, accept: bool) -> web.Response:
     user = await require_user(request)
     async with unit_of_work(request.app) as db:
         meetup = await service.answer(db, user, int_param(request, "meetup_id"), accept=accept)
+        told = await meetup_answered(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
     return web.json_response({"meetup": meetup_json(meetup)})
 
 
@@ -153,7 +159,7 @@ async def ics(request: web.Request) -> web.Response:
         if meetup is None:
             raise not_found("meetup")
         people = await users_by_ids(db, [p.user_id for p in meetup.participants])
-    body = meetup_ics(meetup, people, request.host.split(":")[0] or "tandem")
+    body = meetup_ics(meetup, people, site_of(request.app))
     return web.Response(
         body=body,
         content_type="text/calendar",

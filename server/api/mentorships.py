@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.mentorships import mentorships_of
+from server import keys
 from server.api.routing import ApiRoutes
 from server.auth import require_user
 from server.db import unit_of_work
@@ -13,6 +14,7 @@ from server.params import int_param
 from server.representations import mentorship_json
 from server.schemas import MentorshipIn
 from server.services import mentorships
+from server.services.activity_notices import mentorship_answered, mentorship_requested
 
 routes = ApiRoutes("mentorships")
 
@@ -23,6 +25,8 @@ async def create(request: web.Request) -> web.Response:
     data = await read_json(request, MentorshipIn)
     async with unit_of_work(request.app) as db:
         mentorship = await mentorships.request_mentorship(db, user, data)
+        told = await mentorship_requested(db, mentorship, user)
+    request.app[keys.NOTIFIER].deliver(told)
     return web.json_response({"mentorship": mentorship_json(mentorship)}, status=201)
 
 
@@ -32,6 +36,8 @@ async def _decide(request: web.Request, *, accept: bool) -> web.Response:
         mentorship = await mentorships.decide(
             db, user, int_param(request, "mentorship_id"), accept=accept
         )
+        told = await mentorship_answered(db, mentorship, user)
+    request.app[keys.NOTIFIER].deliver(told)
     return web.json_response({"mentorship": mentorship_json(mentorship)})
 
 

@@ -16,6 +16,7 @@ from server.errors import ApiError, not_found
 from server.params import int_param
 from server.schemas import MeetupIn, RescheduleIn
 from server.services import meetups as service
+from server.services.activity_notices import meetup_answered, meetup_proposed
 from web.forms import local_to_aware, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
 from web.views.dashboard import render_dashboard
@@ -32,11 +33,13 @@ async def propose_submit(request: web.Request) -> web.Response:
     try:
         data = validate_form(MeetupIn, values)
         async with unit_of_work(request.app) as db:
-            await service.propose(db, request.app[keys.GEOCODING], user, data)
+            meetup = await service.propose(db, request.app[keys.GEOCODING], user, data)
+            told = await meetup_proposed(db, meetup, user)
     except ApiError as exc:
         reason = " ".join((exc.fields or {}).values()) or exc.message
         note = f"The meetup was not proposed: {reason}"
         return await render_dashboard(request, user, meet_error=note, status=exc.status)
+    request.app[keys.NOTIFIER].deliver(told)
     raise redirect("/dashboard#meet")
 
 
@@ -102,7 +105,9 @@ async def answer_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
     async with unit_of_work(request.app) as db:
-        await service.answer(
+        meetup = await service.answer(
             db, user, int_param(request, "meetup_id"), accept=form.get("answer") == "accept"
         )
+        told = await meetup_answered(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
     raise redirect("/dashboard#meet")

@@ -6,12 +6,14 @@ from aiohttp import web
 
 from models.mentorships import MentorshipStatus, mentorships_of
 from models.users import get_profile, mentors_directory
+from server import keys
 from server.db import unit_of_work
 from server.errors import ApiError
 from server.params import int_param
 from server.representations import public_profile
 from server.schemas import MentorshipIn, SessionIn
 from server.services import mentorships
+from server.services.activity_notices import mentorship_answered, mentorship_requested
 from server.services.sessions import create_session
 from web.forms import local_to_aware, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
@@ -43,10 +45,12 @@ async def ask_mentor_submit(request: web.Request) -> web.Response:
             MentorshipIn, {"mentor_id": mentor_id, "message": typed.get("message", "")}
         )
         async with unit_of_work(request.app) as db:
-            await mentorships.request_mentorship(db, user, data)
+            mentorship = await mentorships.request_mentorship(db, user, data)
+            told = await mentorship_requested(db, mentorship, user)
     except ApiError as exc:
         ask = {"form": typed, "errors": exc.fields or {}, "message": exc.message}
         return await render_profile(request, user, mentor_id, ask=ask, status=exc.status)
+    request.app[keys.NOTIFIER].deliver(told)
     raise redirect("/dashboard?asked=1")
 
 
@@ -54,12 +58,14 @@ async def decide_submit(request: web.Request) -> web.Response:
     user = await page_user(request)
     form = await read_form(request)
     async with unit_of_work(request.app) as db:
-        await mentorships.decide(
+        mentorship = await mentorships.decide(
             db,
             user,
             int_param(request, "mentorship_id"),
             accept=form.get("decision") == "accept",
         )
+        told = await mentorship_answered(db, mentorship, user)
+    request.app[keys.NOTIFIER].deliver(told)
     raise redirect("/dashboard")
 
 

@@ -7,9 +7,11 @@ from aiohttp import web
 from models.base import utcnow
 from models.sessions import JOIN_EARLY, get_session_for
 from models.users import get_profile, users_by_ids
+from server.calendar import add_to_calendar_links
 from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
+from server.services.calendar_feed import site_of
 from server.services.sessions import answer_request
 from web.forms import read_form
 from web.rendering import page_user, redirect, render
@@ -36,6 +38,7 @@ async def session_page(request: web.Request) -> web.Response:
             "viewer_zone": viewer_zone,
             "people_names": {uid: u.name for uid, u in people.items()},
             "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
+            "calendar_links": add_to_calendar_links(session, site_of(request.app)),
         },
     )
 
