@@ -138,7 +138,8 @@ async def target(
     else:
         await signup(client, "mentor@example.org", roles=["mentor"])
         guest = await make_client()
-        session_id = await schedule(client, (await signup(guest, "guest@example.org"))["id"])
+        guest_id = (await signup(guest, "guest@example.org"))["id"]
+        session_id = await schedule(client, guest_id, guest=guest)
         is_notes = request.param == "notes"
         url = f"/ws/sessions/{session_id}/notes" if is_notes else f"/ws/rooms/{session_id}"
         made = [await Prober.open(client, url), await Prober.open(guest, url)]

@@ -87,7 +87,7 @@ async def test_the_idle_limit_holds_although_websocket_pongs_keep_coming(
     await signup(client, "host@example.org", roles=["mentor"])
     guest: Client = await aiohttp_client(client.server)
     guest_user = await signup(guest, "guest@example.org")
-    session_id = await schedule(client, guest_user["id"])
+    session_id = await schedule(client, guest_user["id"], guest=guest)
     ws = await guest.ws_connect(f"/ws/rooms/{session_id}")
     await ws.send_json({"type": "join"})
     joined_at = time.monotonic()
