@@ -57,10 +57,15 @@ async def browser() -> AsyncIterator[Browser]:
         await instance.close()
 
 
-async def new_page(browser: Browser, server: TestServer) -> tuple[BrowserContext, Page]:
-    """A fresh browser profile (own cookies) with camera and microphone allowed."""
+async def new_page(
+    browser: Browser, server: TestServer, **options: Any
+) -> tuple[BrowserContext, Page]:
+    """A fresh browser profile (own cookies) with camera and microphone allowed; `options` go
+    to Playwright's new_context (viewport, timezone_id, ...)."""
     base = str(server.make_url("/")).rstrip("/")
-    context = await browser.new_context(base_url=base, permissions=["camera", "microphone"])
+    context = await browser.new_context(
+        base_url=base, permissions=["camera", "microphone"], **options
+    )
     page = await context.new_page()
     page.set_default_timeout(15_000)
     return context, page
@@ -104,10 +109,14 @@ async def api_post(
 
 
 async def page_as(
-    browser: Browser, server: TestServer, who: Account, errors: list[str] | None = None
+    browser: Browser,
+    server: TestServer,
+    who: Account,
+    errors: list[str] | None = None,
+    **options: Any,
 ) -> tuple[BrowserContext, Page]:
     """A fresh browser profile logged in as `who`; uncaught page errors go to `errors`."""
-    context, page = await new_page(browser, server)
+    context, page = await new_page(browser, server, **options)
     if errors is not None:
         page.on("pageerror", lambda error: errors.append(str(error)))
     await context.add_cookies(

@@ -91,7 +91,9 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
     stage = await mentee.evaluate("() => window.tandemOfficeHours.tiles().filter(t => t.isStage)")
     assert [t["peerId"] for t in stage] == [mentor_peer] and stage[0]["hasVideo"]
     await mentee.get_by_role("button", name="Raise hand").click()
-    await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text("✋ 1")
+    await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text(
+        "hand raised (1)"
+    )
     await mentor.get_by_role("button", name="Mute Mentee 1").click()
     await expect(mentee.locator("#mic-button")).to_have_attribute("aria-pressed", "false")
     await expect(mentor.locator("#people li", has_text="Mentee 1")).to_contain_text("mic off")
@@ -109,7 +111,7 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
     # The mentor stops Mentee 2's video; only Mentee 2 can turn it on again, and then everyone
     # decodes it again (the server resumes forwarding from a fresh keyframe).
     camera_button = mentees[1][1].locator("#camera-button")
-    await mentor.get_by_role("button", name="Stop Mentee 2's video").click()
+    await mentor.get_by_role("button", name="Stop video of Mentee 2").click()
     await expect(camera_button).to_have_attribute("aria-pressed", "false")
     await expect(mentor.locator("#people li", has_text="Mentee 2")).to_contain_text("camera off")
     await camera_button.click()
@@ -146,10 +148,12 @@ async def test_mentor_and_two_mentees_see_each_other_through_the_sfu(
     own = await sharer.evaluate("() => window.tandemOfficeHours.tiles()")
     assert [t["showsOwnCamera"] for t in own if t["peerId"] == muted] == [True]  # not the screen
 
-    # Stopping the share takes its tile away; the mentor is back on the stage.
+    # Stopping the share takes its tile away: the mentor is back on the attendees' stage, and
+    # the mentor's own stage is empty again (the attendees fill the view).
     await screen_button.click()
     await expect(screen_button).to_have_attribute("aria-pressed", "false")
-    await expect(mentor.locator("#stage figure")).to_have_attribute("data-peer-id", mentor_peer)
+    await expect(mentee.locator("#stage figure")).to_have_attribute("data-peer-id", mentor_peer)
+    await expect(mentor.locator("#stage figure")).to_have_count(0)
     tiles = await mentor.evaluate("() => window.tandemOfficeHours.tiles()")
     assert not [t for t in tiles if t["isScreen"]], tiles
 

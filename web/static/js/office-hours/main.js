@@ -8,7 +8,7 @@ import { GroupCall } from "./group-call.js";
 import { handPosition, markSpeaker, onHostAction, renderLobby, renderPeople } from "./people.js";
 import { Tiles } from "./tiles.js";
 import {
-  addChatLine, showCallStatus, syncHandButton, syncMediaButtons, wireCallControls,
+  addChatLine, showCallStatus, startClock, syncHandButton, syncMediaButtons, waitingText, wireCallControls,
 } from "../room/call-view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -39,6 +39,7 @@ const view = {
   render() {
     if (!call) return;
     tiles.layout(call);
+    showWhoIsHere();
     renderPeople(call, media, tiles.speaker);
     renderLobby(call);
     syncControls();
@@ -75,11 +76,21 @@ const view = {
     sessionStorage.removeItem(rejoinKey);
     show("left");
     $("left-message").textContent = message;
+    $("left-title").focus();
     tiles.clear();
     media.stopAll();
     call = null;
   },
 };
+
+/** Alone in the room: say whom we wait for (the host, or for the host anyone). */
+function showWhoIsHere() {
+  const isAlone = call.people.size <= 1;
+  $("call-waiting").hidden = !isAlone;
+  const host = root.dataset.hostName;
+  $("call-waiting").textContent = !isAlone ? ""
+    : call.isHost || !host ? "Waiting for attendees…" : waitingText([host]);
+}
 
 // --- joining and the controls ------------------------------------------------------------------
 
@@ -103,6 +114,7 @@ async function join() {
 function syncControls() {
   syncMediaButtons(media);
   syncHandButton(Boolean(call && handPosition(call, call.peerId)));
+  $("hand-button").hidden = Boolean(call?.isHost); // the host runs the queue, not joins it
 }
 
 function leave(message) {
@@ -146,6 +158,7 @@ window.tandemOfficeHours = {
 
 async function start() {
   wireControls();
+  startClock($("call-elapsed"), root.dataset.startsAt);
   try {
     await startPreview(media);
   } finally {

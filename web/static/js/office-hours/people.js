@@ -1,5 +1,8 @@
 // The people list (hands, media state, who is speaking) and the lobby, with the host's controls
-// as labelled buttons so they work from the keyboard.
+// as labelled buttons so they work from the keyboard. Each label starts with the button's visible
+// text ("Mute" -> "Mute Ada"), so speech control finds it by what it shows.
+
+import { icon } from "../room/call-view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,12 +35,12 @@ function hostControls(call, person) {
   const controls = document.createElement("span");
   controls.className = "host-controls";
   const { name, peer_id: peerId } = person;
-  if (handPosition(call, peerId)) controls.append(actionButton(`Lower ${name}'s hand`, "hand-lower", peerId, "Lower hand"));
+  if (handPosition(call, peerId)) controls.append(actionButton(`Lower hand of ${name}`, "hand-lower", peerId, "Lower hand"));
   controls.append(
     actionButton(`Mute ${name}`, "mute", peerId, "Mute"),
-    actionButton(`Stop ${name}'s video`, "stop-camera", peerId, "Stop video"),
+    actionButton(`Stop video of ${name}`, "stop-camera", peerId, "Stop video"),
     call.spotlight === peerId
-      ? actionButton(`Stop spotlighting ${name}`, "spotlight-off", peerId, "Unspotlight")
+      ? actionButton(`End spotlight on ${name}`, "spotlight-off", peerId, "End spotlight")
       : actionButton(`Spotlight ${name}`, "spotlight", peerId, "Spotlight"),
     actionButton(`Remove ${name}`, "remove", peerId, "Remove"),
   );
@@ -60,8 +63,9 @@ export function renderPeople(call, media, speaker) {
     const state = document.createElement("span");
     state.className = "state";
     const position = handPosition(call, person.peer_id);
-    state.textContent = [position ? `✋ ${position}` : "", mediaText(isSelf ? media.state : person.media)]
-      .filter(Boolean).join(" · ");
+    if (position) state.append(icon("hand"));
+    state.append([position ? `hand raised (${position})` : "", mediaText(isSelf ? media.state : person.media)]
+      .filter(Boolean).join(" · "));
     item.append(name, state);
     if (call.isHost && !isSelf) item.append(hostControls(call, person));
     return item;

@@ -1,7 +1,10 @@
-// The video tiles: on the stage, whoever the host spotlights, else a shared screen, else the
-// host; everyone else in the grid. Each person has a tile captioned with name, role, raised hand
-// and media state, and a shared screen gets a tile of its own beside its sharer's camera.
+// The video tiles: on the stage, whoever the host spotlights, else a shared screen, else (for
+// attendees) the host; everyone else in the grid, which is large when the stage is empty, as it
+// is for the host. Our own video is small in a corner. Each person has a tile captioned with
+// name, role, raised hand and media state, showing initials while their camera is off, and a
+// shared screen gets a tile of its own beside its sharer's camera.
 
+import { avatarFor, initialsOf } from "../room/call-view.js";
 import { handPosition, mediaText } from "./people.js";
 
 const $ = (id) => document.getElementById(id);
@@ -35,7 +38,7 @@ export class Tiles {
     }
     video.srcObject = stream;
     const caption = document.createElement("figcaption");
-    figure.append(video, caption);
+    figure.append(video, avatarFor(""), caption);
     const tile = { figure, video, stream, caption };
     this.tiles.set(key, tile);
     return tile;
@@ -60,7 +63,7 @@ export class Tiles {
     const isSelf = person.peer_id === call.peerId;
     const name = document.createElement("span");
     name.className = "name";
-    name.textContent = isSelf ? `You (${person.name})` : person.name;
+    name.textContent = isSelf ? "You" : person.name;
     const extra = document.createElement("span");
     extra.className = "media-icons";
     const notes = [];
@@ -73,10 +76,12 @@ export class Tiles {
     tile.caption.replaceChildren(name, extra);
     tile.video.setAttribute("aria-label", isSelf ? "You" : `Video of ${person.name}`);
     tile.figure.classList.toggle("hand", Boolean(position));
+    tile.figure.classList.toggle("camera-off", Boolean(state && !state.camera));
+    tile.figure.querySelector(".initials").textContent = initialsOf(person.name);
   }
 
-  /** Put every tile where it belongs: the spotlight, else a shared screen, else the host on the
-   * stage; everyone else in the grid. */
+  /** Put every tile where it belongs: the spotlight, else a shared screen, else (for attendees)
+   * the host on the stage; ourselves in the corner; everyone else in the grid. */
   layout(call) {
     for (const [key, tile] of [...this.tiles]) {
       const peerId = tile.figure.dataset.peerId;
@@ -87,9 +92,11 @@ export class Tiles {
     const sharer = [...this.screens.keys()].find((peerId) => call.people.has(peerId));
     const stageKey = call.spotlight && call.people.has(call.spotlight)
       ? call.spotlight
-      : sharer ? screenKey(sharer) : call.hostPeerId;
+      : sharer ? screenKey(sharer) : call.isHost ? null : call.hostPeerId;
     const place = (key, tile) => {
-      const parent = key === stageKey ? $("stage") : $("grid");
+      const isSelf = key === call.peerId;
+      const parent = isSelf ? $("pip") : key === stageKey ? $("stage") : $("grid");
+      tile.figure.classList.toggle("pip", isSelf);
       if (tile.figure.parentElement !== parent) parent.append(tile.figure);
     };
     for (const person of call.people.values()) {
@@ -101,6 +108,7 @@ export class Tiles {
       if (screen) place(screenKey(person.peer_id), this.screenTile(person, screen));
     }
     $("stage").classList.toggle("empty", !$("stage").children.length);
+    $("stage-area").classList.toggle("alone", !$("stage").children.length && !$("grid").children.length);
   }
 
   /** Our own tile shows our camera, also while we share the screen (others see both). */
@@ -150,6 +158,7 @@ export class Tiles {
       peerId: tile.figure.dataset.peerId,
       isScreen: key === screenKey(tile.figure.dataset.peerId),
       isStage: tile.figure.parentElement === $("stage"),
+      isPip: tile.figure.parentElement === $("pip"),
       hasVideo: tile.stream.getVideoTracks().length > 0,
       showsOwnCamera: Boolean(this.media.cameraTrack) && tile.stream.getVideoTracks().includes(this.media.cameraTrack),
       isSpeaking: tile.figure.classList.contains("speaking"),

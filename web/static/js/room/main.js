@@ -4,11 +4,18 @@
 import { Call } from "./call.js";
 import { LocalMedia } from "./local-media.js";
 import { startPreview } from "./prejoin.js";
-import { addChatLine, showCallStatus, syncMediaButtons, wireCallControls } from "./call-view.js";
+import {
+  addChatLine, avatarFor, initialsOf, showCallStatus, showStream, startClock, syncMediaButtons,
+  waitingText, wireCallControls,
+} from "./call-view.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("room");
 const sessionId = Number(root.dataset.sessionId);
+const myUserId = Number(root.dataset.userId);
+// Everyone else in the session, for "Waiting for Priya…".
+const others = Object.entries(JSON.parse(root.dataset.people || "{}"))
+  .filter(([userId]) => Number(userId) !== myUserId).map(([, name]) => name);
 const rejoinKey = `tandem:room:${sessionId}:in-call`;
 const media = new LocalMedia();
 const marks = { joinClicked: null, firstRemoteFrame: null };
@@ -56,13 +63,15 @@ const view = {
     qualityText.className = "quality";
     qualityText.textContent = "connecting…";
     caption.append(name, icons, qualityText);
-    figure.append(video, caption);
+    figure.append(video, avatarFor(peer.name), caption);
     $("tiles").append(figure);
     view.setPeerMedia(peer.peer_id, peer.media);
+    showWhoIsHere();
     stream.addEventListener("addtrack", () => video.play().catch(() => {}));
   },
   removeTile(peerId, person, reason) {
     tileOf(peerId)?.remove();
+    showWhoIsHere();
     if (person && reason !== "rejoined" && reason !== "left-by-me") {
       view.setStatus("open", `${person.name} ${LEFT_REASONS[reason] || "left"}.`);
     }
@@ -72,6 +81,8 @@ const view = {
     if (!tile) return;
     tile.querySelector(".media-icons").textContent = iconsFor(state);
     tile.classList.toggle("screen", Boolean(state?.screen));
+    // No frozen last frame: a camera that is off shows the person's initials.
+    tile.classList.toggle("camera-off", Boolean(state && !state.camera && !state.screen));
   },
   setPeerConnection(peerId, state) {
     const tile = tileOf(peerId);
@@ -104,11 +115,20 @@ const view = {
   },
 };
 
+/** Alone in the call: say whom we wait for, and show our own video large instead of small. */
+function showWhoIsHere() {
+  const isAlone = !$("tiles").children.length;
+  $("stage").classList.toggle("alone", isAlone);
+  $("call-waiting").hidden = !isAlone;
+  $("call-waiting").textContent = isAlone ? waitingText(others) : "";
+}
+
 function showLeft(message) {
   sessionStorage.removeItem(rejoinKey);
   $("call").hidden = true;
   $("left").hidden = false;
   $("left-message").textContent = message;
+  $("left-title").focus(); // brings the card into view, and tells a screen reader
   media.stopAll();
   call = null;
 }
@@ -120,7 +140,8 @@ async function join() {
   $("prejoin").hidden = true;
   $("left").hidden = true;
   $("call").hidden = false;
-  $("self-view").srcObject = media.stream;
+  showStream($("self-view"), media.stream);
+  showWhoIsHere();
   syncControls();
   call = new Call(sessionId, media, view);
   window.tandemCall.call = call;
@@ -140,6 +161,9 @@ async function join() {
 function syncControls() {
   syncMediaButtons(media);
   $("self-icons").textContent = iconsFor(media.state);
+  $("self-tile").classList.toggle("camera-off", !media.videoTrack);
+  $("self-view").classList.toggle("mirror", !media.screenTrack); // a shared screen reads as is
+  if ($("self-view").paused && media.videoTrack) $("self-view").play().catch(() => {});
 }
 
 function wireControls() {
@@ -173,6 +197,8 @@ window.tandemCall = {
 
 async function start() {
   wireControls();
+  startClock($("call-elapsed"), root.dataset.startsAt);
+  $("self-tile").querySelector(".initials").textContent = initialsOf(root.dataset.userName);
   try {
     await startPreview(media);
   } finally {
