@@ -6,6 +6,7 @@ against all of them is a handful of numpy and sparse products (see docs/matching
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +66,7 @@ class Match:
     score: float
     parts: dict[str, float]
     reasons: list[str] = field(default_factory=list)
+    top: bool = False  # a top suggestion, holding one of the mentor's places for the mentee
 
 
 # English stop words, plus words every mentoring goal contains and so say nothing.
@@ -112,6 +114,12 @@ class MentorIndex:
 
     def __len__(self) -> int:
         return len(self.mentors)
+
+    def with_open_places(self, open_places: NDArray[np.int64]) -> MentorIndex:
+        """The same index with today's open places (they change far more often than profiles)."""
+        fresh = copy.copy(self)
+        fresh.open_places = open_places
+        return fresh
 
     def parts(self, mentee: Person) -> dict[str, FloatArray]:
         """Each part of every mentor's score for `mentee`, between 0 and 1."""

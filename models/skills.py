@@ -41,13 +41,14 @@ SYNONYMS: dict[str, str] = {
 }
 
 _SPACES = re.compile(r"\s+")
+# Combining marks: what NFKD splits off "é", "ñ" or "ö" (the diacritics blocks).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORD = re.compile(r"[\w#+.]+")
 
 
 def fold(text: str) -> str:
     """Lower case, accents stripped, spaces collapsed: "  Café  Owner" -> "cafe owner"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
     return _SPACES.sub(" ", plain.casefold()).strip()
 
 

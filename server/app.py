@@ -14,6 +14,7 @@ from server import keys
 from server.api import setup_api
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
 from server.services.geocoding import Geocoding
+from server.services.matching import MentorCatalog
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle
 from signaling import setup_signaling
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[keys.SETTINGS] = settings
     app[keys.THROTTLE] = LoginThrottle()
+    app[keys.MENTOR_CATALOG] = MentorCatalog()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_geocoding)
     app.on_response_prepare.append(add_security_headers)

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from server.services.accounts import Locator
     from server.services.agenda import AgendaAnnouncer
     from server.services.geocoding import Geocoding
+    from server.services.matching import MentorCatalog
     from server.settings import Settings
     from server.throttle import LoginThrottle
     from signaling.handler import Timing
@@ -31,3 +32,5 @@ NOTES_ROOMS: web.AppKey[RoomRegistry] = web.AppKey("notes_rooms")
 NOTES: web.AppKey[NotesHub] = web.AppKey("notes")
 # How the agenda API tells everyone on a session's page or call that its agenda changed.
 AGENDA_CHANGED: web.AppKey[AgendaAnnouncer] = web.AppKey("agenda_changed")
+# Mentors as search and matching see them, rebuilt when a mentor's profile changes.
+MENTOR_CATALOG: web.AppKey[MentorCatalog] = web.AppKey("mentor_catalog")

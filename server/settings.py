@@ -41,6 +41,8 @@ class Settings:
     nominatim_domain: str | None = None
     nominatim_scheme: str = "https"
     login_session_days: int = 14
+    # A mentorship request nobody answered in this many hours expires.
+    request_expiry_hours: int = 72
     max_body_bytes: int = 64 * 1024
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -103,6 +105,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         allowed_origins=origins,
         nominatim_domain=env.get("TANDEM_NOMINATIM_DOMAIN") or None,
         nominatim_scheme=env.get("TANDEM_NOMINATIM_SCHEME") or "https",
+        request_expiry_hours=max(1, _int(env, "TANDEM_REQUEST_EXPIRY_HOURS", 72)),
     )
 
 

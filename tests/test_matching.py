@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from models.matching import WEIGHTS, MentorIndex, Person
+from models.mentor_search import MentorSearch, Searchable
 from models.skills import canonical_skill, fold, words
 from models.waking_hours import shared_hours, utc_offset_slots
 
@@ -140,3 +141,26 @@ def test_empty_index_and_empty_profiles() -> None:
     blank = MentorIndex([Person(id=5)], AT)
     match = blank.rank(Person(id=6), k=1)[0]
     assert match.score == WEIGHTS["hours"]  # both in UTC: every waking hour shared
+
+
+def test_search_forgives_typos_accents_and_synonyms() -> None:
+    mentors = [
+        Searchable("José Núñez", "Staff engineer", "Backend in Python and Go.", ["Python"]),
+        Searchable("Ada Lovelace", "Engineering manager", "Hiring and growing teams.", ["JS"]),
+        Searchable("Bo Chen", "Designer", "Design systems, accessibility.", ["Figma"]),
+    ]
+    search = MentorSearch(mentors)
+
+    def names(query: str) -> list[str]:
+        return [mentors[i].name for i in search.search(query)[0]]
+
+    assert names("Pyhton") == ["José Núñez"]  # a transposition
+    assert names("jose nunez") == ["José Núñez"]  # accents
+    assert names("javascript") == ["Ada Lovelace"]  # "JS" is JavaScript
+    assert names("golang") == ["José Núñez"]  # and "golang" is Go
+    assert names("acessibility") == ["Bo Chen"]  # a missing letter
+    assert names("desig") == ["Bo Chen"]  # a word still being typed
+    assert names("hiring python") == []  # every word must match
+    assert names("the") == []
+    assert sorted(names("")) == sorted(m.name for m in mentors)
+    assert MentorSearch([]).search("x")[0].tolist() == []

@@ -7,6 +7,7 @@ from aiohttp import web
 from server.api import (
     accounts,
     agenda,
+    matching,
     meetups,
     mentorships,
     notes,
@@ -20,6 +21,7 @@ from server.api.routing import PREFIX, ApiRoutes, Operation
 AREAS: list[ApiRoutes] = [
     accounts.routes,
     mentorships.routes,
+    matching.routes,
     sessions.routes,
     rooms.routes,
     agenda.routes,
