@@ -6,6 +6,7 @@ from aiohttp import web
 
 from server.api import (
     accounts,
+    admin_matching,
     agenda,
     matching,
     meetups,
@@ -22,6 +23,7 @@ AREAS: list[ApiRoutes] = [
     accounts.routes,
     mentorships.routes,
     matching.routes,
+    admin_matching.routes,
     sessions.routes,
     rooms.routes,
     agenda.routes,
