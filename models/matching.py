@@ -96,13 +96,16 @@ class MentorIndex:
         self.industry_codes = {name: i for i, name in enumerate(sorted(set(industries)))}
         self.industry = np.array([self.industry_codes[x] for x in industries], dtype=np.int64)
         self.industry_known = np.array([bool(x) for x in industries], dtype=bool)
-        self.offsets = np.array(
-            [utc_offset_slots(m.timezone, at) for m in self.mentors], dtype=np.int64
-        )
+        zones = {m.timezone for m in self.mentors}
+        offset_of = {zone: utc_offset_slots(zone, at) for zone in zones}
+        self.offsets = np.array([offset_of[m.timezone] for m in self.mentors], dtype=np.int64)
+        # Few distinct offsets: hours are computed per offset, then gathered per mentor.
+        self.distinct_offsets, self.offset_slot = np.unique(self.offsets, return_inverse=True)
         self.open_places = np.array([m.open_places for m in self.mentors], dtype=np.int64)
         self.lats = np.array([np.nan if m.lat is None else m.lat for m in self.mentors])
         self.lons = np.array([np.nan if m.lon is None else m.lon for m in self.mentors])
         self.reach = np.array([m.max_travel_km for m in self.mentors], dtype=np.float64)
+        self._last_query: tuple[str, sparse.csr_matrix] | None = None
         self.vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True)
         texts = [m.text() for m in self.mentors]
         if n and any(_analyzer(t) for t in texts):
@@ -144,6 +147,36 @@ class MentorIndex:
     def scores(self, mentee: Person) -> FloatArray:
         """Every mentor's score for `mentee`, out of 100."""
         return _weighted(self.parts(mentee))
+
+    def score_matrix(self, mentees: Sequence[Person]) -> FloatArray:
+        """Scores (mentees x mentors) for many mentees at once: `scores` row by row, batched."""
+        m, n = len(mentees), len(self)
+        if m == 0 or n == 0:
+            return np.zeros((m, n))
+        wanted = [canonical_skills(p.skills) for p in mentees]
+        _, mine = _binary_matrix([w.keys() for w in wanted], self.skill_columns)
+        shared = (mine.tocsr() @ self.skill_matrix.T).toarray()
+        full = np.array([max(1, min(FULL_SKILLS, len(w))) for w in wanted], dtype=np.float64)
+        total = WEIGHTS["skills"] * np.minimum(1.0, shared / full[:, None])
+        if self.text_matrix.shape[1]:
+            queries = self.vectorizer.transform([p.text() for p in mentees])
+            total += WEIGHTS["goals"] * (queries @ self.text_matrix.T).toarray()
+        codes = np.array([self.industry_codes.get(fold(p.industry), -1) for p in mentees])
+        total += WEIGHTS["industry"] * (
+            (codes[:, None] == self.industry[None, :]) & self.industry_known[None, :]
+        )
+        spoken = [{fold(x) for x in p.languages if x.strip()} for p in mentees]
+        _, languages = _binary_matrix(spoken, self.language_columns)
+        total += WEIGHTS["languages"] * ((languages.tocsr() @ self.language_matrix.T).toarray() > 0)
+        offsets = np.array([utc_offset_slots(p.timezone, self.at) for p in mentees])
+        for offset in np.unique(offsets):
+            total[offsets == offset] += WEIGHTS["hours"] * self._hours_from(int(offset))
+        places = np.minimum(1.0, np.maximum(0, self.open_places) / FULL_PLACES)
+        total += WEIGHTS["capacity"] * places[None, :]
+        for row, mentee in enumerate(mentees):
+            if mentee.lat is not None:
+                total[row] += WEIGHTS["in_person"] * self._in_person(mentee)
+        return total
 
     def rank(
         self,
@@ -204,23 +237,31 @@ class MentorIndex:
         """Cosine similarity of TF-IDF vectors: the mentee's goals against each mentor's text."""
         if self.text_matrix.shape[1] == 0:
             return np.zeros(len(self))
-        query = self.vectorizer.transform([mentee.text()])
-        return np.asarray((self.text_matrix @ query.T).toarray()).ravel()
+        query = self._query(mentee).toarray().ravel()
+        return np.asarray(self.text_matrix @ query, dtype=np.float64)
+
+    def _query(self, mentee: Person) -> sparse.csr_matrix:
+        """The mentee's TF-IDF vector; the last one is kept, as ranking asks for it k + 1 times."""
+        text = mentee.text()
+        if self._last_query is None or self._last_query[0] != text:
+            self._last_query = (text, self.vectorizer.transform([text]))
+        return self._last_query[1]
 
     def _common_terms(self, mentee: Person, i: int, count: int = 3) -> list[str]:
-        query = self.vectorizer.transform([mentee.text()])
+        query = self._query(mentee)
         weights = self.text_matrix[i].multiply(query).tocoo()
         order = np.argsort(-weights.data)[:count]
         return [str(self.terms[weights.col[j]]) for j in order]
 
     def _hours(self, mentee: Person) -> FloatArray:
         """Shared waking hours over the most two people can share, per mentor."""
-        mine = utc_offset_slots(mentee.timezone, self.at)
-        result = np.zeros(len(self))
-        for offset in np.unique(self.offsets):
-            waking, _ = shared_hours(mine, int(offset))
-            result[self.offsets == offset] = waking / waking_length_hours()
-        return result
+        return self._hours_from(utc_offset_slots(mentee.timezone, self.at))
+
+    def _hours_from(self, mine: int) -> FloatArray:
+        per_offset = np.array(
+            [shared_hours(mine, int(offset))[0] for offset in self.distinct_offsets]
+        )
+        return np.asarray(per_offset[self.offset_slot] / waking_length_hours(), dtype=np.float64)
 
     def _in_person(self, mentee: Person) -> NDArray[np.bool_]:
         """Whether both are open to meetups and within both their travel distances."""
@@ -253,14 +294,20 @@ def _hours(value: float) -> str:
     return f"{value:g} h"
 
 
-def _binary_matrix(rows: Sequence[Iterable[str]]) -> tuple[dict[str, int], sparse.csc_matrix]:
-    """A 0/1 matrix (people x values) from each person's set of values, and the column names."""
-    columns: dict[str, int] = {}
+def _binary_matrix(
+    rows: Sequence[Iterable[str]], known: dict[str, int] | None = None
+) -> tuple[dict[str, int], sparse.csc_matrix]:
+    """A 0/1 matrix (people x values) from each person's set of values, and the column names;
+    with `known` columns, values outside them are left out."""
+    columns: dict[str, int] = dict(known) if known is not None else {}
     indices: list[int] = []
     indptr = [0]
     for row in rows:
         for value in row:
-            indices.append(columns.setdefault(value, len(columns)))
+            if known is None:
+                indices.append(columns.setdefault(value, len(columns)))
+            elif value in columns:
+                indices.append(columns[value])
         indptr.append(len(indices))
     data = np.ones(len(indices))
     shape = (len(rows), max(1, len(columns)))

@@ -48,8 +48,11 @@ _WORD = re.compile(r"[\w#+.]+")
 
 def fold(text: str) -> str:
     """Lower case, accents stripped, spaces collapsed: "  Café  Owner" -> "cafe owner"."""
-    plain = text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return _SPACES.sub(" ", plain.casefold()).strip()
+    return _SPACES.sub(" ", _unaccented(text).casefold()).strip()
+
+
+def _unaccented(text: str) -> str:
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def canonical_skill(skill: str) -> str:
@@ -70,9 +73,5 @@ def canonical_skills(skills: Iterable[str]) -> dict[str, str]:
 
 def words(text: str) -> list[str]:
     """Folded words of a text, each also replaced by its synonym where it has one."""
-    result = []
-    for word in _WORD.findall(fold(text)):
-        word = word.strip(".")
-        if word:
-            result.append(SYNONYMS.get(word, word))
-    return result
+    found = _WORD.findall(_unaccented(text).casefold())
+    return [SYNONYMS.get(w, w) for word in found if (w := word.strip("."))]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
+
 from models.matching import WEIGHTS, MentorIndex, Person
 from models.mentor_search import MentorSearch, Searchable
 from models.skills import canonical_skill, fold, words
@@ -164,3 +166,16 @@ def test_search_forgives_typos_accents_and_synonyms() -> None:
     assert names("the") == []
     assert sorted(names("")) == sorted(m.name for m in mentors)
     assert MentorSearch([]).search("x")[0].tolist() == []
+
+
+def test_score_matrix_agrees_with_one_at_a_time() -> None:
+    index = _index()
+    others = [
+        MENTEE,
+        Person(id=7, skills=["Chemistry"], languages=["Japanese"], timezone="Asia/Tokyo"),
+        Person(id=8),
+    ]
+    batch = index.score_matrix(others)
+    for row, mentee in enumerate(others):
+        assert np.allclose(batch[row], index.scores(mentee))
+    assert index.score_matrix([]).shape == (0, 3)

@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.assignment import greedy_assignment, optimal_assignment
-from models.matching import Match, Person
+from models.matching import Match
 from models.mentorships import Mentorship, open_pairs, taken_places
 from models.users import User, get_profile, people_with_role, users_by_ids
 from server.errors import ApiError
@@ -46,14 +46,6 @@ class ProgrammeMatching:
     mentors_considered: int
 
 
-def score_matrix(catalog: Catalog, mentees: Sequence[Person], columns: np.ndarray) -> np.ndarray:
-    """Every mentee's score for every mentor column (positions in the catalog)."""
-    matrix = np.empty((len(mentees), len(columns)))
-    for row, mentee in enumerate(mentees):
-        matrix[row] = catalog.index.scores(mentee)[columns]
-    return matrix
-
-
 async def run(db: AsyncSession, catalog: Catalog) -> ProgrammeMatching:
     """Match every mentee without a mentor or a waiting request to mentors with open places."""
     busy = {mentee for _, mentee in await open_pairs(db)}
@@ -61,7 +53,7 @@ async def run(db: AsyncSession, catalog: Catalog) -> ProgrammeMatching:
     mentees = [mentee_person(u, p) for u, p in rows]
     index = catalog.index
     columns = np.flatnonzero(index.open_places > 0)
-    scores = score_matrix(catalog, mentees, columns)
+    scores = index.score_matrix(mentees)[:, columns]
     # Nobody mentors themselves (someone may be both a mentor and a mentee).
     allowed = np.array([m.id for m in mentees])[:, None] != index.ids[columns][None, :]
     places = index.open_places[columns]
