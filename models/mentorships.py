@@ -177,3 +177,11 @@ async def last_answer_at(db: AsyncSession, user_id: int) -> datetime | None:
     )
     value: datetime | None = result.scalar_one()
     return value
+
+
+async def mentors_asked_by(db: AsyncSession, mentee_id: int) -> set[int]:
+    """Every mentor the mentee ever asked, whatever became of it: not suggested again."""
+    result = await db.execute(
+        select(Mentorship.mentor_id).where(Mentorship.mentee_id == mentee_id).distinct()
+    )
+    return {int(mentor_id) for mentor_id in result.scalars()}

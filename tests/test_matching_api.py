@@ -202,6 +202,13 @@ async def test_requests_expire_and_mentor_cannot_accept_late(
     assert mine["mentorships"][0]["closed_reason"] == "expired"
     page = await (await client.get("/dashboard")).text()
     assert "expired after 72 h without an answer" in page
+    # The next suggestions are someone else: here, another mentor with a place.
+    other = await make_client()
+    await signup(other, "next@example.org", roles=["mentor"], name="Next Mentor")
+    page = await (await client.get("/dashboard")).text()
+    assert 'id="next-mentors"' in page and "Next Mentor" in page
+    got = await (await client.get("/api/v1/matches/suggestions")).json()
+    assert [s["mentor"]["name"] for s in got["suggestions"]] == ["Next Mentor"]
     # And the mentee may ask again.
     again = await client.post("/api/v1/mentorships", json={"mentor_id": mentor_user["id"]})
     assert again.status == 201
@@ -227,3 +234,23 @@ async def test_not_taking_mentees_declines_pending_requests_politely(
     profile = await (await client.get(f"/users/{mentor_user['id']}")).text()
     assert "Answered 1 of 1 request" in profile
     assert "Last active" in profile
+
+
+async def test_mentors_page_searches_filters_and_says_when_nothing_matches(
+    client: Client, make_client: MakeClient
+) -> None:
+    await _people(client, make_client)
+    page = await (await client.get("/mentors?q=pyhton")).text()
+    assert "Hidden Hannah" in page and "José Núñez" not in page
+    assert 'value="pyhton"' in page and 'role="search"' in page
+    page = await (await client.get("/mentors?in_person=true")).text()
+    assert "José Núñez" in page and "Hidden Hannah" not in page
+    assert "can meet in person, 25-100 km" in page
+    page = await (await client.get("/mentors?q=%3Cscript%3E")).text()
+    assert "No mentor matches this search" in page and "<script>" not in page
+    bad = await client.get("/mentors?page=0")
+    assert bad.status == 200
+    assert 'role="alert"' in await bad.text()
+    # Lea has no mentor yet: the page opens with her suggestions and their reasons.
+    page = await (await client.get("/mentors")).text()
+    assert "Suggested for you" in page and "2 shared skills: JavaScript, Hiring" in page

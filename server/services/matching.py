@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.matching import Match, MentorIndex, Person
 from models.mentor_search import MentorSearch, Searchable
-from models.mentorships import expire_stale_requests, open_pairs, taken_places
+from models.mentorships import expire_stale_requests, mentors_asked_by, taken_places
 from models.skills import canonical_skill, fold
 from models.suggestion_holds import held_by_others, replace_holds
 from models.users import Profile, User, get_profile, mentors_directory, mentors_version
@@ -234,7 +234,8 @@ async def suggest(
         raise ApiError(403, "not_a_mentee", "Suggestions are for mentees.")
     viewer = await viewer_person(db, mentee)
     index = catalog.index
-    already = {mentor for mentor, other in await open_pairs(db) if other == mentee.id}
+    # Not whom they already asked, even if it expired or was declined: "next" means someone else.
+    already = await mentors_asked_by(db, mentee.id)
     allowed = (index.open_places > 0) & ~np.isin(index.ids, list(already))
     held = await held_by_others(db, mentee.id, now)
     free = index.open_places - np.array([held.get(int(i), 0) for i in index.ids], dtype=np.int64)

@@ -21,6 +21,7 @@ from server.services.sessions import create_session
 from web.forms import local_to_aware, read_form, text_fields, validate_form
 from web.rendering import page_user, redirect, render
 from web.views.dashboard import render_dashboard, render_profile
+from web.views.mentor_suggestions import suggestions_for_page
 
 
 async def mentors_page(request: web.Request) -> web.Response:
@@ -41,25 +42,20 @@ async def mentors_page(request: web.Request) -> web.Response:
         except ApiError as exc:
             problem = exc.message
             page = matching.directory_page(catalog, DirectoryQuery(q=query.q), viewer)
+        all_mine = await mentorships_of(db, user.id)
         mine = {
-            m.mentor_id: m
-            for m in await mentorships_of(db, user.id)
-            if m.mentee_id == user.id and m.status in OPEN_STATUSES
+            m.mentor_id: m for m in all_mine if m.mentee_id == user.id and m.status in OPEN_STATUSES
         }
         suggested = []
-        if user.has_role("mentee") and query == DirectoryQuery():
-            suggested = await matching.suggest(db, catalog, user, now, limit=3)
-    position = catalog.index.position
+        if query == DirectoryQuery():
+            suggested = await suggestions_for_page(request, db, user, all_mine, now)
     args = {k: v for k, v in request.query.items() if k != "page"}
     return await render(
         request,
         "mentors.html",
         {
             "cards": [(catalog.users[i], catalog.profiles[i], m, i) for i, m in page.rows],
-            "suggested": [
-                (catalog.users[position[m.mentor_id]], catalog.profiles[position[m.mentor_id]], m)
-                for m in suggested
-            ],
+            "suggested": suggested,
             "bands": {i: catalog.index.in_person_band(viewer, i) for i, _ in page.rows},
             "places": {i: int(catalog.index.open_places[i]) for i, _ in page.rows},
             "mine": mine,
