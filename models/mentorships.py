@@ -155,16 +155,17 @@ class AnswerRecord:
 async def answer_record(db: AsyncSession, mentor_id: int) -> AnswerRecord:
     """The mentor's record over requests that are no longer waiting."""
     result = await db.execute(
-        select(Mentorship.created_at, Mentorship.answered_at, Mentorship.status).where(
+        select(Mentorship.created_at, Mentorship.answered_at, Mentorship.started_at).where(
             Mentorship.mentor_id == mentor_id,
             Mentorship.status != MentorshipStatus.REQUESTED,
         )
     )
     rows = result.all()
+    # Requests accepted before answer times were kept count from when the mentorship started.
     waits = [
-        (answered - created).total_seconds() / 3600
-        for created, answered, _ in rows
-        if answered is not None
+        (when - created).total_seconds() / 3600
+        for created, answered, started in rows
+        if (when := answered or started) is not None
     ]
     median = float(statistics.median(waits)) if waits else None
     return AnswerRecord(len(rows), len(waits), median)

@@ -232,7 +232,7 @@ async def test_not_taking_mentees_declines_pending_requests_politely(
     assert refused.status == 409
     assert (await refused.json())["error"]["code"] == "not_taking_mentees"
     profile = await (await client.get(f"/users/{mentor_user['id']}")).text()
-    assert "Answered 1 of 1 request" in profile
+    assert "Answered 1 of 1 request, usually within an hour" in profile
     assert "Last active" in profile
 
 
