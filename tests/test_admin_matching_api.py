@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,30 @@ async def _grant(env: dict[str, str], email: str) -> tuple[int, str]:
     )
     _, errors = await process.communicate()
     return int(process.returncode or 0), errors.decode()
+
+
+async def test_admin_page_reviews_and_sends_ticked_pairs(
+    client: Client, make_client: MakeClient
+) -> None:
+    ids = await _programme(client, make_client)
+    page = await (await client.get("/admin/matching")).text()
+    assert "Pia" in page and "Py Mentor" in page and "1 shared skill: Python" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    # The admin unticks Dan's pair: only Pia's is sent.
+    sent = await client.post(
+        "/admin/matching/send",
+        data={"csrf_token": token.group(1), "pair": f"{ids['Pia']}:{ids['Py Mentor']}"},
+        allow_redirects=False,
+    )
+    assert sent.status == 303 and sent.headers["Location"].endswith("sent=1&refused=0")
+    mine = await (await ids["Pia_client"].get("/api/v1/mentorships")).json()
+    assert mine["mentorships"][0]["mentor_id"] == ids["Py Mentor"]
+    dan = await (await ids["Dan_client"].get("/api/v1/mentorships")).json()
+    assert dan["mentorships"] == []
+    refused = await ids["Pia_client"].get("/admin/matching")
+    assert refused.status == 403 and "Only programme admins" in await refused.text()
+    forged = await client.post(
+        "/admin/matching/send", data={"pair": f"{ids['Dan']}:{ids['Design Mentor']}"}
+    )
+    assert forged.status == 403

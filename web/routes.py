@@ -13,6 +13,7 @@ from web.rendering import error_page
 from web.template_filters import FILTERS
 from web.views import (
     accounts,
+    admin_matching,
     dashboard,
     export,
     meetups,
@@ -48,6 +49,8 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/settings/password", accounts.password_submit)
     r.add_get("/users/{user_id}", dashboard.public_profile)
     r.add_get("/mentors", mentoring.mentors_page)
+    r.add_get("/admin/matching", admin_matching.matching_page)
+    r.add_post("/admin/matching/send", admin_matching.send_submit)
     r.add_post("/meetups/propose", meetups.propose_submit)
     r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/meetups/{meetup_id}", meetups.meetup_page)
