@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import statistics
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, String, func, or_, select
+from sqlalchemy import Enum, ForeignKey, String, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,6 +22,7 @@ class MentorshipStatus(enum.StrEnum):
     ACTIVE = "active"
     DECLINED = "declined"
     ENDED = "ended"
+    EXPIRED = "expired"  # nobody answered in time
 
 
 class Mentorship(Base):
@@ -43,6 +46,10 @@ class Mentorship(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # When the mentor accepted or declined; how fast mentors answer is measured from it.
+    answered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Why a request closed without the mentor's own answer ("expired", "not_taking_mentees").
+    closed_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     def involves(self, user_id: int) -> bool:
         """Whether `user_id` is the mentor or the mentee."""
@@ -81,3 +88,101 @@ async def active_mentee_count(db: AsyncSession, mentor_id: int) -> int:
         )
     )
     return int(result.scalar_one())
+
+
+OPEN_STATUSES = (MentorshipStatus.REQUESTED, MentorshipStatus.ACTIVE)
+
+
+async def expire_stale_requests(db: AsyncSession, now: datetime, max_age: timedelta) -> int:
+    """Close requests nobody answered within `max_age`; returns how many expired."""
+    result = await db.execute(
+        update(Mentorship)
+        .where(
+            Mentorship.status == MentorshipStatus.REQUESTED,
+            Mentorship.created_at <= now - max_age,
+        )
+        .values(status=MentorshipStatus.EXPIRED, closed_reason="expired", ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def decline_pending(db: AsyncSession, mentor_id: int, now: datetime) -> int:
+    """Decline, politely, every request waiting for a mentor who stopped taking mentees."""
+    result = await db.execute(
+        update(Mentorship)
+        .where(Mentorship.mentor_id == mentor_id, Mentorship.status == MentorshipStatus.REQUESTED)
+        .values(
+            status=MentorshipStatus.DECLINED,
+            closed_reason="not_taking_mentees",
+            answered_at=now,
+            ended_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def taken_places(db: AsyncSession) -> dict[int, int]:
+    """Per mentor, places taken by active mentorships and requests still waiting."""
+    result = await db.execute(
+        select(Mentorship.mentor_id, func.count())
+        .where(Mentorship.status.in_(OPEN_STATUSES))
+        .group_by(Mentorship.mentor_id)
+    )
+    return {int(mentor_id): int(count) for mentor_id, count in result.all()}
+
+
+async def open_pairs(db: AsyncSession) -> set[tuple[int, int]]:
+    """(mentor, mentee) of every requested or active mentorship."""
+    result = await db.execute(
+        select(Mentorship.mentor_id, Mentorship.mentee_id).where(
+            Mentorship.status.in_(OPEN_STATUSES)
+        )
+    )
+    return {(int(a), int(b)) for a, b in result.all()}
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """How a mentor deals with requests: answered of received, and the median wait in hours."""
+
+    received: int
+    answered: int
+    median_hours: float | None
+
+
+async def answer_record(db: AsyncSession, mentor_id: int) -> AnswerRecord:
+    """The mentor's record over requests that are no longer waiting."""
+    result = await db.execute(
+        select(Mentorship.created_at, Mentorship.answered_at, Mentorship.started_at).where(
+            Mentorship.mentor_id == mentor_id,
+            Mentorship.status != MentorshipStatus.REQUESTED,
+        )
+    )
+    rows = result.all()
+    # Requests accepted before answer times were kept count from when the mentorship started.
+    waits = [
+        (when - created).total_seconds() / 3600
+        for created, answered, started in rows
+        if (when := answered or started) is not None
+    ]
+    median = float(statistics.median(waits)) if waits else None
+    return AnswerRecord(len(rows), len(waits), median)
+
+
+async def last_answer_at(db: AsyncSession, user_id: int) -> datetime | None:
+    """When the mentor last answered a request."""
+    result = await db.execute(
+        select(func.max(Mentorship.answered_at)).where(Mentorship.mentor_id == user_id)
+    )
+    value: datetime | None = result.scalar_one()
+    return value
+
+
+async def mentors_asked_by(db: AsyncSession, mentee_id: int) -> set[int]:
+    """Every mentor the mentee ever asked, whatever became of it: not suggested again."""
+    result = await db.execute(
+        select(Mentorship.mentor_id).where(Mentorship.mentee_id == mentee_id).distinct()
+    )
+    return {int(mentor_id) for mentor_id in result.scalars()}

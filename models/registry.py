@@ -13,6 +13,7 @@ from models import (
     office_hours,
     reminders,
     sessions,
+    suggestion_holds,
     users,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "office_hours",
     "reminders",
     "sessions",
+    "suggestion_holds",
     "users",
 ]

@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, cast, false, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    cast,
+    false,
+    func,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,16 +128,63 @@ async def users_by_ids(db: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
     return {user.id: user for user in result.scalars()}
 
 
+def _with_role(role: str) -> ColumnElement[bool]:
+    # Roles are a small JSON list; its text form is the same on SQLite and PostgreSQL.
+    return cast(User.roles, String).like(f'%"{role}"%')
+
+
 async def mentors_directory(
-    db: AsyncSession, *, limit: int = 200
+    db: AsyncSession, *, limit: int | None = 200
 ) -> Sequence[tuple[User, Profile]]:
     """Mentors with their profiles, those with free capacity first, then by name."""
     result = await db.execute(
         select(User, Profile)
         .join(Profile, Profile.user_id == User.id)
-        # Roles are a small JSON list; its text form is the same on SQLite and PostgreSQL.
-        .where(cast(User.roles, String).like('%"mentor"%'))
-        .order_by((Profile.mentor_capacity > 0).desc(), User.name)
+        .where(_with_role("mentor"))
+        .order_by((Profile.mentor_capacity > 0).desc(), User.name, User.id)
         .limit(limit)
     )
     return [(user, profile) for user, profile in result.all() if user.has_role("mentor")]
+
+
+async def people_with_role(db: AsyncSession, role: str) -> Sequence[tuple[User, Profile]]:
+    """Everyone holding `role`, with their profiles, by id."""
+    result = await db.execute(
+        select(User, Profile)
+        .join(Profile, Profile.user_id == User.id)
+        .where(_with_role(role))
+        .order_by(User.id)
+    )
+    return [(user, profile) for user, profile in result.all() if user.has_role(role)]
+
+
+async def mentors_version(db: AsyncSession) -> tuple[int, datetime | None, int | None]:
+    """Changes whenever a mentor joins or edits their profile: when to rebuild search."""
+    result = await db.execute(
+        select(func.count(), func.max(Profile.updated_at), func.max(User.id))
+        .select_from(User)
+        .join(Profile, Profile.user_id == User.id)
+        .where(_with_role("mentor"))
+    )
+    count, updated, last_id = result.one()
+    return int(count), updated, last_id
+
+
+async def last_login_at(db: AsyncSession, user_id: int) -> datetime | None:
+    """When the user last logged in."""
+    result = await db.execute(
+        select(func.max(LoginSession.created_at)).where(LoginSession.user_id == user_id)
+    )
+    value: datetime | None = result.scalar_one()
+    return value
+
+
+async def grant_role(db: AsyncSession, email: str, role: str) -> User | None:
+    """Give the user with this address `role` (kept once); None when nobody has the address."""
+    user = await get_user_by_email(db, email)
+    if user is None:
+        return None
+    if role not in user.roles:
+        user.roles = sorted({*user.roles, role})  # a new list, so the JSON column sees the change
+        db.add(user)
+    return user

@@ -20,6 +20,7 @@ from server.services.geocoding import Geocoding
 from server.services.mail import Mailer
 from server.services.notifications import NotificationHub, Notifier
 from server.services.reminders import running_reminders
+from server.services.matching import MentorCatalog
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle, SignupLimit
 from signaling import setup_signaling
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SIGNUPS] = SignupLimit(settings.signups_per_hour)
     app[keys.CONNECTIONS] = LiveConnections()
     app[keys.SPENT_JOIN_TOKENS] = SpentJoinTokens()
+    app[keys.MENTOR_CATALOG] = MentorCatalog()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_geocoding)
     app.cleanup_ctx.append(_notifications)

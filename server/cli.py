@@ -13,6 +13,8 @@ from aiohttp import web
 
 from models.database import create_engine, upgrade
 from server.access_log import RequestLog
+from models.database import create_engine, create_session_factory, upgrade
+from models.users import grant_role
 from server.settings import SettingsError, finalize, settings_from_env
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -67,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
     sub.add_parser("demo", help="load demo data and exit")
+    admin = sub.add_parser("admin", help="programme admins")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    grant = admin_sub.add_parser("grant", help="make an existing account a programme admin")
+    grant.add_argument("email", help="the account's e-mail address")
     return parser
 
 
@@ -74,6 +80,19 @@ async def _upgrade(url: str) -> None:
     engine = create_engine(url)
     try:
         await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _grant_admin(url: str, email: str) -> bool:
+    """Whether an account with `email` exists (and is now an admin)."""
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        async with create_session_factory(engine)() as db:
+            user = await grant_role(db, email, "admin")
+            await db.commit()
+        return user is not None
     finally:
         await engine.dispose()
 
@@ -91,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     if command == "db":
         asyncio.run(_upgrade(settings.database_url))
         print("Database is up to date.")
+        return 0
+    if command == "admin":
+        if not asyncio.run(_grant_admin(settings.database_url, args.email)):
+            print(f"tandem: no account with the address {args.email!r}", file=sys.stderr)
+            return 1
+        print(f"{args.email} is now a programme admin.")
         return 0
     if command == "demo":
         from server.demo import load_demo

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from server.services.agenda import AgendaFeed
     from server.services.geocoding import Geocoding
     from server.services.notifications import Notifier
+    from server.services.matching import MentorCatalog
     from server.settings import Settings
     from server.throttle import LoginThrottle, SignupLimit
     from signaling.handler import Timing
@@ -38,3 +39,5 @@ NOTES: web.AppKey[NotesHub] = web.AppKey("notes")
 # How the agenda API tells everyone on a session's page or call that its agenda changed.
 AGENDA_FEED: web.AppKey[AgendaFeed] = web.AppKey("agenda_feed")
 NOTIFIER: web.AppKey[Notifier] = web.AppKey("notifier")
+# Mentors as search and matching see them, rebuilt when a mentor's profile changes.
+MENTOR_CATALOG: web.AppKey[MentorCatalog] = web.AppKey("mentor_catalog")

@@ -72,6 +72,9 @@ def mentorship_json(mentorship: Mentorship) -> dict[str, Any]:
         "message": mentorship.message,
         "created_at": mentorship.created_at.isoformat(),
         "started_at": mentorship.started_at.isoformat() if mentorship.started_at else None,
+        "answered_at": mentorship.answered_at.isoformat() if mentorship.answered_at else None,
+        # "expired" or "not_taking_mentees" when the request closed without a personal answer.
+        "closed_reason": mentorship.closed_reason,
     }
 
 

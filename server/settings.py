@@ -43,6 +43,8 @@ class Settings:
     nominatim_domain: str | None = None
     nominatim_scheme: str = "https"
     login_session_days: int = 14
+    # A mentorship request nobody answered in this many hours expires.
+    request_expiry_hours: int = 72
     max_body_bytes: int = 64 * 1024
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client.
     trusted_proxies: tuple[str, ...] = ()
@@ -134,6 +136,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         smtp_url=env.get("TANDEM_SMTP_URL") or None,
         mail_from=env.get("TANDEM_MAIL_FROM", ""),
         reminder_interval_seconds=_int(env, "TANDEM_REMINDER_INTERVAL", 30),
+        request_expiry_hours=max(1, _int(env, "TANDEM_REQUEST_EXPIRY_HOURS", 72)),
     )
 
 

@@ -15,6 +15,7 @@ from web.views import (
     accounts,
     availability,
     booking,
+    admin_matching,
     dashboard,
     export,
     meetups,
@@ -59,6 +60,8 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/notifications/read", notifications.read_submit)
     r.add_post("/notifications/preferences", notifications.preferences_submit)
     r.add_post("/notifications/calendar-feed/rotate", notifications.rotate_feed_submit)
+    r.add_get("/admin/matching", admin_matching.matching_page)
+    r.add_post("/admin/matching/send", admin_matching.send_submit)
     r.add_post("/meetups/propose", meetups.propose_submit)
     r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/meetups/{meetup_id}", meetups.meetup_page)

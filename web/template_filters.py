@@ -37,7 +37,30 @@ def parse_iso(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+def answer_time(hours: float) -> str:
+    """A typical answer time in words: "an hour", "6 hours", "2 days"."""
+    if hours < 1.5:
+        return "an hour"
+    if hours < 36:
+        return f"{round(hours)} hours"
+    return f"{round(hours / 24)} days"
+
+
+def ago(value: datetime, now: datetime) -> str:
+    """How long ago, coarsely: "today", "yesterday", "5 days ago", "3 weeks ago"."""
+    days = (now - value).days
+    if days < 1:
+        return "today"
+    if days < 2:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    return f"{days // 7} weeks ago"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "answer_time": answer_time,
+    "ago": ago,
     "when": when,
     "parse_iso": parse_iso,
     "input_minute": input_minute,

@@ -6,9 +6,11 @@ from aiohttp import web
 
 from server.api import (
     accounts,
+    admin_matching,
     agenda,
     bookings,
     calendars,
+    matching,
     meetups,
     mentorships,
     no_shows,
@@ -24,6 +26,8 @@ from server.api.routing import PREFIX, ApiRoutes, Operation
 AREAS: list[ApiRoutes] = [
     accounts.routes,
     mentorships.routes,
+    matching.routes,
+    admin_matching.routes,
     sessions.routes,
     rooms.routes,
     agenda.routes,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiohttp import web
 
+from models.base import utcnow
 from models.mentorships import mentorships_of
 from server import keys
 from server.api.routing import ApiRoutes
@@ -15,6 +18,7 @@ from server.representations import mentorship_json
 from server.schemas import MentorshipIn
 from server.services import mentorships
 from server.services.activity_notices import mentorship_answered, mentorship_requested
+from server.services.matching import expire_requests
 
 routes = ApiRoutes("mentorships")
 
@@ -32,9 +36,14 @@ async def create(request: web.Request) -> web.Response:
 
 async def _decide(request: web.Request, *, accept: bool) -> web.Response:
     user = await require_user(request)
+    hours = request.app[keys.SETTINGS].request_expiry_hours
     async with unit_of_work(request.app) as db:
         mentorship = await mentorships.decide(
-            db, user, int_param(request, "mentorship_id"), accept=accept
+            db,
+            user,
+            int_param(request, "mentorship_id"),
+            accept=accept,
+            expiry=timedelta(hours=hours),
         )
         told = await mentorship_answered(db, mentorship, user)
     request.app[keys.NOTIFIER].deliver(told)
@@ -54,6 +63,8 @@ async def decline(request: web.Request) -> web.Response:
 @routes.route("GET", "/mentorships", "My mentorships, newest first")
 async def mine(request: web.Request) -> web.Response:
     user = await require_user(request)
+    hours = request.app[keys.SETTINGS].request_expiry_hours
     async with unit_of_work(request.app) as db:
+        await expire_requests(db, utcnow(), hours)
         found = await mentorships_of(db, user.id)
     return web.json_response({"mentorships": [mentorship_json(m) for m in found]})

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.mentorships import decline_pending
 from models.users import Profile, User, get_profile, get_user_by_email, normalize_email
 from server.errors import ApiError
 from server.schemas import PasswordChangeIn, ProfileIn, SignupIn
@@ -137,6 +138,10 @@ async def update_profile(
     if (name := changes.pop("name", None)) is not None:
         user.name = name
         db.add(user)
+        profile.updated_at = utcnow()  # the directory search reads names too
+    if changes.get("mentor_capacity") == 0 and profile.mentor_capacity != 0:
+        # "Not taking mentees": nobody should wait for an answer that will not come.
+        await decline_pending(db, user.id, utcnow())
     moved = any(
         key in changes and changes[key] != getattr(profile, key) for key in ("city", "country")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
@@ -11,6 +13,7 @@ from models.mentorships import (
     active_mentee_count,
     open_mentorship_between,
 )
+from models.suggestion_holds import release_holds
 from models.users import User, get_profile, get_user
 from server.errors import ApiError, not_found
 from server.schemas import MentorshipIn
@@ -37,19 +40,44 @@ async def request_mentorship(db: AsyncSession, mentee: User, data: MentorshipIn)
         )
     if await open_mentorship_between(db, mentor.id, mentee.id):
         raise ApiError(409, "already_requested", "You already have a mentorship with this mentor.")
+    capacity = (await get_profile(db, mentor.id)).mentor_capacity
+    if capacity == 0:
+        raise ApiError(
+            409, "not_taking_mentees", f"{mentor.name} is not taking new mentees right now."
+        )
+    if await active_mentee_count(db, mentor.id) >= capacity:
+        raise ApiError(409, "mentor_full", f"{mentor.name} has no open place right now.")
     mentorship = Mentorship(mentor_id=mentor.id, mentee_id=mentee.id, message=data.message)
     db.add(mentorship)
+    # The places held for this mentee's top suggestions go back to other mentees.
+    await release_holds(db, mentee.id)
     await db.flush()
     return mentorship
 
 
-async def decide(db: AsyncSession, mentor: User, mentorship_id: int, *, accept: bool) -> Mentorship:
-    """The mentor accepts or declines a request addressed to them."""
+async def decide(
+    db: AsyncSession,
+    mentor: User,
+    mentorship_id: int,
+    *,
+    accept: bool,
+    expiry: timedelta = timedelta(hours=72),
+) -> Mentorship:
+    """The mentor accepts or declines a request addressed to them, before it expires."""
     mentorship = await db.get(Mentorship, mentorship_id)
     if mentorship is None or not mentorship.involves(mentor.id):
         raise not_found("mentorship")
     if mentorship.mentor_id != mentor.id:
         raise ApiError(403, "not_the_mentor", "Only the mentor can answer this request.")
+    now = utcnow()
+    if mentorship.status == MentorshipStatus.REQUESTED and mentorship.created_at <= now - expiry:
+        hours = int(expiry.total_seconds() // 3600)
+        raise ApiError(
+            409,
+            "request_expired",
+            f"This request expired after {hours} h without an answer; "
+            "the mentee has been shown other mentors.",
+        )
     if mentorship.status != MentorshipStatus.REQUESTED:
         raise ApiError(
             409, "already_decided", f"This request is already {mentorship.status.value}."
@@ -63,9 +91,11 @@ async def decide(db: AsyncSession, mentor: User, mentorship_id: int, *, accept: 
                 f"You are at your capacity of {capacity} mentees; raise it in your profile first.",
             )
         mentorship.status = MentorshipStatus.ACTIVE
-        mentorship.started_at = utcnow()
+        mentorship.started_at = now
     else:
         mentorship.status = MentorshipStatus.DECLINED
+        mentorship.ended_at = now
+    mentorship.answered_at = now
     db.add(mentorship)
     await db.flush()
     return mentorship

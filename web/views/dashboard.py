@@ -10,18 +10,25 @@ from aiohttp import web
 from models.agenda import open_action_items_of
 from models.base import utcnow
 from models.meetups import Meetup, MeetupStatus, meetups_of
-from models.mentorships import mentorships_of, open_mentorship_between
+from models.mentorships import (
+    answer_record,
+    last_answer_at,
+    mentorships_of,
+    open_mentorship_between,
+)
 from models.places import ATTRIBUTION
 from models.sessions import MentoringSession, session_requests_of, sessions_of
-from models.users import User, get_profile, get_user, users_by_ids
+from models.users import User, get_profile, get_user, last_login_at, users_by_ids
 from server import keys
 from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
 from server.representations import public_profile as public_profile_json
+from server.services import matching
 from server.services.meetups import Suggestion, suggestions_for
 from web.rendering import page_user, render
+from web.views.mentor_suggestions import suggestions_for_page
 
 
 async def landing(request: web.Request) -> web.Response:
@@ -49,6 +56,7 @@ async def render_dashboard(
     async with unit_of_work(request.app) as db:
         profile = await get_profile(db, user.id)
         sessions = await sessions_of(db, user.id, since=now)
+        await matching.expire_requests(db, now, request.app[keys.SETTINGS].request_expiry_hours)
         mentorships = await mentorships_of(db, user.id)
         action_items = await open_action_items_of(db, user.id)
         meetups = await meetups_of(db, user.id, since=now)
@@ -56,6 +64,7 @@ async def render_dashboard(
         session_requests = await session_requests_of(db, user.id)
         meetup_requests = await meetups_of(db, user.id, since=now, requests=True)
         suggestions = await suggestions_for(db, request.app[keys.GEOCODING].cities, user, now)
+        mentor_suggestions = await suggestions_for_page(request, db, user, mentorships, now)
         people = await users_by_ids(
             db,
             [m.mentor_id for m in mentorships]
@@ -78,6 +87,8 @@ async def render_dashboard(
             "suggestions": not_yet_planned(suggestions, meetups),
             "attribution": ATTRIBUTION,
             "mentorships": mentorships,
+            "mentor_suggestions": mentor_suggestions,
+            "expiry_hours": request.app[keys.SETTINGS].request_expiry_hours,
             "people": people,
             "now": now,
             "asked": "asked" in request.query,
@@ -138,6 +149,12 @@ async def render_profile(
         profile = await get_profile(db, person.id)
         as_mentor = await open_mentorship_between(db, person.id, user.id)
         as_mentee = await open_mentorship_between(db, user.id, person.id)
+        record = await answer_record(db, person.id) if person.has_role("mentor") else None
+        active = [
+            t
+            for t in (await last_login_at(db, person.id), await last_answer_at(db, person.id))
+            if t
+        ]
     return await render(
         request,
         "profile.html",
@@ -146,6 +163,9 @@ async def render_profile(
             "profile": public_profile_json(profile, is_owner=person.id == user.id),
             "as_mentor": as_mentor,
             "as_mentee": as_mentee,
+            "record": record,
+            "last_active": max(active) if active else None,
+            "now": utcnow(),
             "ask": ask or {"form": {}, "errors": {}},
         },
         status=status,
