@@ -18,9 +18,9 @@ from server.security import SpentJoinTokens
 from server.services.calendar_feed import site_of
 from server.services.geocoding import Geocoding
 from server.services.mail import Mailer
+from server.services.matching import MentorCatalog
 from server.services.notifications import NotificationHub, Notifier
 from server.services.reminders import running_reminders
-from server.services.matching import MentorCatalog
 from server.settings import Settings, finalize
 from server.throttle import LoginThrottle, SignupLimit
 from signaling import setup_signaling

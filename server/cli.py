@@ -11,10 +11,9 @@ import sys
 
 from aiohttp import web
 
-from models.database import create_engine, upgrade
-from server.access_log import RequestLog
 from models.database import create_engine, create_session_factory, upgrade
 from models.users import grant_role
+from server.access_log import RequestLog
 from server.settings import SettingsError, finalize, settings_from_env
 
 LOG_LEVELS = ("debug", "info", "warning", "error")

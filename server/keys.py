@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from server.services.accounts import Locator
     from server.services.agenda import AgendaFeed
     from server.services.geocoding import Geocoding
-    from server.services.notifications import Notifier
     from server.services.matching import MentorCatalog
+    from server.services.notifications import Notifier
     from server.settings import Settings
     from server.throttle import LoginThrottle, SignupLimit
     from signaling.handler import Timing

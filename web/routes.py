@@ -13,9 +13,9 @@ from web.rendering import error_page
 from web.template_filters import FILTERS
 from web.views import (
     accounts,
+    admin_matching,
     availability,
     booking,
-    admin_matching,
     dashboard,
     export,
     meetups,
