@@ -60,8 +60,6 @@ async def update_item(
         _check_owner(session, changes["owner_id"])
     position = changes.pop("position", None)
     for key, value in changes.items():
-        if key in {"title", "done"} and value is None:
-            continue
         setattr(item, key, value)
     if position is not None:
         await move_item(db, item, position)
@@ -137,8 +135,6 @@ async def update_action_item(
 ) -> ActionItem:
     """Tick off or edit an action item."""
     for key, value in data.model_dump(exclude_unset=True).items():
-        if key in {"title", "done"} and value is None:
-            continue
         setattr(item, key, value)
     await db.flush()
     return item
