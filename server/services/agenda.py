@@ -12,6 +12,7 @@ from models.agenda import (
     move_item,
     next_position,
 )
+from models.base import lock_row
 from models.sessions import MentoringSession, latest_session_of_mentorship
 from server.errors import ApiError, not_found
 from server.schemas import (
@@ -20,6 +21,11 @@ from server.schemas import (
     AgendaItemIn,
     AgendaItemPatch,
 )
+
+
+async def _lock_agenda(db: AsyncSession, session: MentoringSession) -> None:
+    """Agenda writes of one session run one at a time, so positions stay 0..n-1."""
+    await lock_row(db, MentoringSession, session.id)
 
 
 def _check_owner(session: MentoringSession, owner_id: int | None, field: str = "owner_id") -> None:
@@ -35,6 +41,7 @@ def _check_owner(session: MentoringSession, owner_id: int | None, field: str = "
 async def add_item(db: AsyncSession, session: MentoringSession, data: AgendaItemIn) -> AgendaItem:
     """Append an item to the session's agenda."""
     _check_owner(session, data.owner_id)
+    await _lock_agenda(db, session)
     item = AgendaItem(
         session_id=session.id, position=await next_position(db, session.id), **data.model_dump()
     )
@@ -54,8 +61,10 @@ async def update_item(
     db: AsyncSession, session: MentoringSession, item_id: int, data: AgendaItemPatch
 ) -> AgendaItem:
     """Change an item's fields, tick it off, or move it."""
-    item = await _item(db, session, item_id)
     changes = data.model_dump(exclude_unset=True)
+    if "position" in changes:
+        await _lock_agenda(db, session)
+    item = await _item(db, session, item_id)
     if "owner_id" in changes:
         _check_owner(session, changes["owner_id"])
     position = changes.pop("position", None)
@@ -69,6 +78,7 @@ async def update_item(
 
 async def delete_item(db: AsyncSession, session: MentoringSession, item_id: int) -> None:
     """Remove an item and close the gap it leaves."""
+    await _lock_agenda(db, session)
     item = await _item(db, session, item_id)
     await db.delete(item)
     await db.flush()
@@ -80,6 +90,7 @@ async def apply_template(
     db: AsyncSession, session: MentoringSession, name: str
 ) -> list[AgendaItem]:
     """Append a ready-made agenda's items."""
+    await _lock_agenda(db, session)
     position = await next_position(db, session.id)
     _, rows = AGENDA_TEMPLATES[name]
     items = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.base import utcnow
+from models.base import lock_row, utcnow
 from models.mentorships import (
     Mentorship,
     MentorshipStatus,
@@ -45,6 +45,8 @@ async def request_mentorship(db: AsyncSession, mentee: User, data: MentorshipIn)
 
 async def decide(db: AsyncSession, mentor: User, mentorship_id: int, *, accept: bool) -> Mentorship:
     """The mentor accepts or declines a request addressed to them."""
+    # One mentor's answers run one at a time, so the capacity check below is never stale.
+    await lock_row(db, User, mentor.id)
     mentorship = await db.get(Mentorship, mentorship_id)
     if mentorship is None or not mentorship.involves(mentor.id):
         raise not_found("mentorship")
