@@ -6,12 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from sqlalchemy import text
 
 from models.database import create_engine, create_session_factory, upgrade
 from models.geocoder import OfflineGeocoder
 from server import keys
 from server.api import setup_api
+from server.health import healthz, redis_client
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
 from server.services.geocoding import Geocoding
 from server.settings import Settings, finalize
@@ -25,8 +25,17 @@ log = logging.getLogger(__name__)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    """Open the engine, bring the schema up to date, and dispose of it at shutdown."""
-    engine = create_engine(app[keys.SETTINGS].database_url)
+    """Open the engine (with its timeouts), bring the schema up to date, dispose of it at shutdown.
+
+    A migration that may run past the statement timeout is applied first with `tandem db upgrade`,
+    which runs without timeouts.
+    """
+    settings = app[keys.SETTINGS]
+    engine = create_engine(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
     await upgrade(engine)
     app[keys.ENGINE] = engine
     app[keys.DB] = create_session_factory(engine)
@@ -49,13 +58,6 @@ async def _geocoding(app: web.Application) -> AsyncIterator[None]:
     await geocoding.close()
 
 
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness and database reachability, for load balancers and operators."""
-    async with request.app[keys.DB]() as db:
-        await db.execute(text("SELECT 1"))
-    return web.json_response({"status": "ok"})
-
-
 def create_app(settings: Settings) -> web.Application:
     """A fully wired Tandem application; nothing is opened until it starts."""
     settings = finalize(settings)
@@ -67,6 +69,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.THROTTLE] = LoginThrottle()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_geocoding)
+    app.cleanup_ctx.append(redis_client)
     app.on_response_prepare.append(add_security_headers)
     app.router.add_get("/healthz", healthz)
     setup_api(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 DB: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("db")
+# Set only when TANDEM_REDIS_URL is configured.
+REDIS: web.AppKey[Redis] = web.AppKey("redis")
 THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("throttle")
 LOCATOR: web.AppKey[Locator] = web.AppKey("locator")
 ROOMS: web.AppKey[RoomRegistry] = web.AppKey("rooms")

@@ -42,6 +42,10 @@ class Settings:
     nominatim_scheme: str = "https"
     login_session_days: int = 14
     max_body_bytes: int = 64 * 1024
+    # Seconds before a database (or Redis) use gives up and the request answers 503 busy:
+    # opening or waiting for a connection, and one statement.
+    db_connect_timeout: float = 3.0
+    db_statement_timeout: float = 5.0
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced (None values are ignored)."""
@@ -56,6 +60,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return value
 
 
 def _ice_servers(raw: str | None) -> list[dict[str, Any]]:
@@ -103,6 +120,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         allowed_origins=origins,
         nominatim_domain=env.get("TANDEM_NOMINATIM_DOMAIN") or None,
         nominatim_scheme=env.get("TANDEM_NOMINATIM_SCHEME") or "https",
+        db_connect_timeout=_seconds(env, "TANDEM_DB_CONNECT_TIMEOUT", 3.0),
+        db_statement_timeout=_seconds(env, "TANDEM_DB_STATEMENT_TIMEOUT", 5.0),
     )
 
 
