@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, update
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -54,3 +55,15 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime}
+
+
+async def lock_row(db: AsyncSession, model: type[Base], row_id: int) -> None:
+    """Hold `model`'s row `row_id` until this transaction ends, so writers that check, then write
+    (a capacity, the next position) run one after another instead of all passing the check.
+
+    A no-op UPDATE does it on both databases: PostgreSQL locks the row, and SQLite, which cannot
+    lock rows, takes its one write lock (a SELECT there would not even open a transaction).
+    """
+    table = model.__table__
+    assert isinstance(table, Table)
+    await db.execute(update(table).where(table.c.id == row_id).values(id=table.c.id))

@@ -6,13 +6,13 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from sqlalchemy import text
 
 from models.database import create_engine, create_session_factory, upgrade
 from models.geocoder import OfflineGeocoder
 from server import keys
 from server.api import setup_api
 from server.connections import LiveConnections
+from server.health import healthz, redis_client
 from server.middlewares import add_security_headers, api_csrf_middleware, error_middleware
 from server.security import SpentJoinTokens
 from server.services.calendar_feed import site_of
@@ -32,8 +32,17 @@ log = logging.getLogger(__name__)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    """Open the engine, bring the schema up to date, and dispose of it at shutdown."""
-    engine = create_engine(app[keys.SETTINGS].database_url)
+    """Open the engine (with its timeouts), bring the schema up to date, dispose of it at shutdown.
+
+    A migration that may run past the statement timeout is applied first with `tandem db upgrade`,
+    which runs without timeouts.
+    """
+    settings = app[keys.SETTINGS]
+    engine = create_engine(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
     await upgrade(engine)
     app[keys.ENGINE] = engine
     app[keys.DB] = create_session_factory(engine)
@@ -72,13 +81,6 @@ async def _end_live_notifications(app: web.Application) -> None:
     app[keys.NOTIFIER].hub.close()
 
 
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness and database reachability, for load balancers and operators."""
-    async with request.app[keys.DB]() as db:
-        await db.execute(text("SELECT 1"))
-    return web.json_response({"status": "ok"})
-
-
 def create_app(settings: Settings) -> web.Application:
     """A fully wired Tandem application; nothing is opened until it starts."""
     settings = finalize(settings)
@@ -96,6 +98,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_geocoding)
     app.cleanup_ctx.append(_notifications)
     app.on_shutdown.append(_end_live_notifications)
+    app.cleanup_ctx.append(redis_client)
     app.on_response_prepare.append(add_security_headers)
     app.router.add_get("/healthz", healthz)
     setup_api(app)

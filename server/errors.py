@@ -83,7 +83,9 @@ async def read_json(request: web.Request, model: type[Model]) -> Model:
         raise ApiError(413, "body_too_large", "The request body is too large.") from None
     try:
         data = json.loads(raw or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError covers bad syntax, bad UTF-8 and integers past Python's 4,300-digit limit;
+        # RecursionError, nesting deeper than the parser goes.
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The request body must be a JSON object.")

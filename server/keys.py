@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 DB: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("db")
+# Set only when TANDEM_REDIS_URL is configured.
+REDIS: web.AppKey[Redis] = web.AppKey("redis")
 THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("throttle")
 SIGNUPS: web.AppKey[SignupLimit] = web.AppKey("signups")
 CONNECTIONS: web.AppKey[LiveConnections] = web.AppKey("connections")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -48,19 +49,46 @@ def _code_for(status: int) -> str:
         return "error"
 
 
+def _standalone_page(status: int, message: str) -> web.Response:
+    """An error page that needs nothing (the site's layout looks up the user in the database)."""
+    title = html.escape(f"{status} {_code_for(status).replace('_', ' ').capitalize()}")
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title} · Tandem</title></head><body><main><h1>{title}</h1>"
+        f'<p>{html.escape(message)}</p><p><a href="/">Try again</a></p></main></body></html>'
+    )
+    return web.Response(status=status, text=body, content_type="text/html")
+
+
 async def _render(
     request: web.Request,
     status: int,
     code: str,
     message: str,
     headers: dict[str, str] | None = None,
+    *,
+    database_down: bool = False,
 ) -> web.StreamResponse:
     page = request.app.get(ERROR_PAGE)
-    if _is_api(request) or page is None:
+    if _is_api(request) or request.path.startswith("/ws/") or page is None:
         return error_response(status, code, message, headers=headers)
-    response = await page(request, status, message)
+    if database_down:
+        response: web.StreamResponse = _standalone_page(status, message)
+    else:
+        try:
+            response = await page(request, status, message)
+        except Exception as exc:
+            if not is_busy(exc):
+                log.exception("the error page failed on %s %s", request.method, request.path)
+            response = _standalone_page(status, message)
     response.headers.update(headers or {})
     return response
+
+
+def _client_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 @web.middleware
@@ -82,13 +110,18 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status == 413:
             message = "The request body is too large."
         return await _render(request, exc.status, _code_for(exc.status), message)
-    except (asyncio.CancelledError, ConnectionResetError):
+    except asyncio.CancelledError:
         raise
     except Exception as exc:
+        if isinstance(exc, ConnectionResetError) and _client_gone(request):
+            raise  # the browser left; there is no one to answer
         if is_busy(exc):
-            log.warning("database too busy for %s %s: %s", request.method, request.path, exc)
+            log.warning(
+                "database busy or unreachable for %s %s: %r", request.method, request.path, exc
+            )
             message = "We are very busy right now. Please try again in a few seconds."
-            return await _render(request, 503, "busy", message, {"Retry-After": "5"})
+            headers = {"Retry-After": "5"}
+            return await _render(request, 503, "busy", message, headers, database_down=True)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return await _render(request, 500, "internal_error", "Something went wrong on our side.")
 

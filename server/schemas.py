@@ -11,6 +11,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -33,8 +34,37 @@ def _timezone(value: str) -> str:
     return value
 
 
+# Ids are 64-bit signed integers in both databases: a larger number names nothing.
+MAX_ID = 2**63 - 1
+# Years Tandem schedules in; outside them a date is a typo, and near year 1 or 9999 adding an
+# offset or a duration would leave the calendar.
+YEARS = range(2000, 3000)
+
+
+def _in_years(value: date) -> date:
+    if value.year not in YEARS:
+        raise ValueError(f"Pick a date between the years {YEARS[0]} and {YEARS[-1]}.")
+    return value
+
+
 def _utc(value: datetime) -> datetime:
+    _in_years(value)
     return value.astimezone(UTC)
+
+
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise ValueError("Cannot be null; leave the field out to keep it as it is.")
+    return value
+
+
+def _null_means(default: object) -> BeforeValidator:
+    """In a partial update, `null` puts a field back to what a new record starts with."""
+    return BeforeValidator(lambda value: default if value is None else value)
+
+
+# In a partial update, `null` for a field that has no empty value is refused.
+NotNull = BeforeValidator(_refuse_null)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -48,6 +78,8 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)]
 Timezone = Annotated[str, AfterValidator(_timezone)]
 # Clients send any offset; everything past validation is in UTC, as the database stores it.
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
+Day = Annotated[date, AfterValidator(_in_years)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 SelfRole = Literal["mentor", "mentee"]
 
 
@@ -74,27 +106,38 @@ class PasswordChangeIn(Strict):
     new_password: Password
 
 
-class ProfileIn(Strict):
-    """A partial profile update: only the fields sent are changed."""
+_Line100 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+_Line140 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=140)]
+_Text2000 = Annotated[str, StringConstraints(max_length=2000)]
+_Text5000 = Annotated[str, StringConstraints(max_length=5000)]
+_Skills = Annotated[list[Tag], Field(max_length=30), AfterValidator(_unique)]
+_Languages = Annotated[list[Tag], Field(max_length=20), AfterValidator(_unique)]
+_TravelKm = Annotated[int, Field(ge=0, le=1000)]
+_Capacity = Annotated[int, Field(ge=0, le=50)]
 
-    name: Name | None = None
-    headline: Annotated[str, StringConstraints(strip_whitespace=True, max_length=140)] | None = None
-    bio: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    skills: Annotated[list[Tag], Field(max_length=30), AfterValidator(_unique)] | None = None
-    goals: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    industry: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
-    languages: Annotated[list[Tag], Field(max_length=20), AfterValidator(_unique)] | None = None
-    timezone: Timezone | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
-    country: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
-    open_to_meetups: bool | None = None
-    show_city: bool | None = None
-    max_travel_km: Annotated[int, Field(ge=0, le=1000)] | None = None
-    mentor_capacity: Annotated[int, Field(ge=0, le=50)] | None = None
+
+class ProfileIn(Strict):
+    """A partial profile update: only the fields sent are changed; `null` resets a field to
+    what a new account starts with, except `name`, which cannot be null."""
+
+    name: Annotated[Name | None, NotNull] = None
+    headline: Annotated[_Line140 | None, _null_means("")] = None
+    bio: Annotated[_Text5000 | None, _null_means("")] = None
+    skills: Annotated[_Skills | None, _null_means([])] = None
+    goals: Annotated[_Text2000 | None, _null_means("")] = None
+    industry: Annotated[_Line100 | None, _null_means("")] = None
+    languages: Annotated[_Languages | None, _null_means([])] = None
+    timezone: Annotated[Timezone | None, _null_means("UTC")] = None
+    city: Annotated[_Line100 | None, _null_means("")] = None
+    country: Annotated[_Line100 | None, _null_means("")] = None
+    open_to_meetups: Annotated[bool | None, _null_means(False)] = None
+    show_city: Annotated[bool | None, _null_means(False)] = None
+    max_travel_km: Annotated[_TravelKm | None, _null_means(25)] = None
+    mentor_capacity: Annotated[_Capacity | None, _null_means(0)] = None
 
 
 class MentorshipIn(Strict):
-    mentor_id: int
+    mentor_id: Id
     message: Annotated[str, StringConstraints(max_length=2000)] = ""
 
 
@@ -103,8 +146,8 @@ class SessionIn(Strict):
     starts_at: UtcDatetime
     duration_minutes: Annotated[int, Field(ge=5, le=480)]
     kind: Literal["one_on_one", "office_hours"] = "one_on_one"
-    participant_ids: Annotated[list[int], Field(max_length=100)] = []
-    mentorship_id: int | None = None
+    participant_ids: Annotated[list[Id], Field(max_length=100)] = []
+    mentorship_id: Id | None = None
 
 
 Minutes = Annotated[int, Field(ge=1, le=240)]
@@ -115,19 +158,20 @@ Details = Annotated[str, StringConstraints(max_length=2000)]
 class AgendaItemIn(Strict):
     title: AgendaTitle
     details: Details = ""
-    owner_id: int | None = None
+    owner_id: Id | None = None
     minutes: Minutes | None = None
 
 
 class AgendaItemPatch(Strict):
-    """A partial agenda item update: only the fields sent are changed."""
+    """A partial agenda item update: only the fields sent are changed; `null` empties the
+    details, removes the owner or the minutes, and unticks; it is refused for title and position."""
 
-    title: AgendaTitle | None = None
-    details: Details | None = None
-    owner_id: int | None = None
+    title: Annotated[AgendaTitle | None, NotNull] = None
+    details: Annotated[Details | None, _null_means("")] = None
+    owner_id: Id | None = None
     minutes: Minutes | None = None
-    done: bool | None = None
-    position: Annotated[int, Field(ge=0, le=1000)] | None = None
+    done: Annotated[bool | None, _null_means(False)] = None
+    position: Annotated[Annotated[int, Field(ge=0, le=1000)] | None, NotNull] = None
 
 
 class AgendaTemplateIn(Strict):
@@ -136,23 +180,26 @@ class AgendaTemplateIn(Strict):
 
 class ActionItemIn(Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    owner_id: int
-    due_on: date | None = None
-    agenda_item_id: int | None = None
+    owner_id: Id
+    due_on: Day | None = None
+    agenda_item_id: Id | None = None
 
 
 class ActionItemPatch(Strict):
-    title: (
+    """Only the fields sent change; `null` removes the due date and unticks; no null title."""
+
+    title: Annotated[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-        | None
-    ) = None
-    owner_id: int | None = None
-    due_on: date | None = None
-    done: bool | None = None
+        | None,
+        NotNull,
+    ] = None
+    owner_id: Id | None = None
+    due_on: Day | None = None
+    done: Annotated[bool | None, _null_means(False)] = None
 
 
 class RecurrenceIn(Strict):
-    weekly_until: date
+    weekly_until: Day
 
 
 class OfficeHoursIn(Strict):
@@ -171,7 +218,7 @@ class PlaceIn(Strict):
 
 
 class MeetupIn(Strict):
-    participant_ids: Annotated[list[int], Field(min_length=1, max_length=50)]
+    participant_ids: Annotated[list[Id], Field(min_length=1, max_length=50)]
     place: PlaceIn
     starts_at: UtcDatetime
     duration_minutes: Annotated[int, Field(ge=15, le=720)] = 90

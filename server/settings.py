@@ -57,6 +57,10 @@ class Settings:
     smtp_url: str | None = None
     mail_from: str = ""
     reminder_interval_seconds: int = 30
+    # Seconds before a database (or Redis) use gives up and the request answers 503 busy:
+    # opening or waiting for a connection, and one statement.
+    db_connect_timeout: float = 3.0
+    db_statement_timeout: float = 5.0
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields replaced (None values are ignored)."""
@@ -71,6 +75,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return value
 
 
 def _ice_servers(raw: str | None) -> list[dict[str, Any]]:
@@ -137,6 +154,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         mail_from=env.get("TANDEM_MAIL_FROM", ""),
         reminder_interval_seconds=_int(env, "TANDEM_REMINDER_INTERVAL", 30),
         request_expiry_hours=max(1, _int(env, "TANDEM_REQUEST_EXPIRY_HOURS", 72)),
+        db_connect_timeout=_seconds(env, "TANDEM_DB_CONNECT_TIMEOUT", 3.0),
+        db_statement_timeout=_seconds(env, "TANDEM_DB_STATEMENT_TIMEOUT", 5.0),
     )
 
 

@@ -20,6 +20,7 @@ from server import keys
 from server.auth import current_user
 from server.db import unit_of_work
 from server.errors import error_response
+from server.params import parse_id
 from server.security import InvalidJoinToken, JoinToken
 from server.services.rooms import (
     RoomRefused,
@@ -104,10 +105,9 @@ async def _room_socket(request: web.Request, endpoint: Endpoint) -> web.StreamRe
     """Refuse with JSON before upgrading, then run the peer."""
     if not _origin_allowed(request):
         return error_response(403, "bad_origin", "This origin may not open room connections.")
-    raw_id = request.match_info["session_id"]
-    if not raw_id.isdigit() or len(raw_id) > 12:
+    session_id = parse_id(request.match_info["session_id"])
+    if session_id is None:
         return error_response(404, "room_not_found", "There is no such session.")
-    session_id = int(raw_id)
     async with request.app[keys.DB]() as db:  # read only
         user = await _caller(request, db, session_id)
         if isinstance(user, web.Response):

@@ -153,7 +153,8 @@ async def test_security_headers_and_health(client: Client) -> None:
         assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "same-origin"
-    assert (await (await client.get("/healthz")).json()) == {"status": "ok"}
+    health = await (await client.get("/healthz")).json()
+    assert health == {"status": "ok", "dependencies": {"database": "ok"}}
 
 
 async def test_unknown_pages_are_readable_404s(client: Client) -> None:

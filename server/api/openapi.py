@@ -26,6 +26,29 @@ _ERROR_SCHEMA = {
 }
 
 
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+# Media types of the few routes that answer something other than JSON, by path suffix.
+_NOT_JSON = {".ics": "text/calendar", "export.md": "text/markdown"}
+
+
+def _responses(op: Operation) -> dict[str, Any]:
+    """What `op` may answer: its success, client errors and 503 busy, each with its body."""
+    success: dict[str, Any] = {"description": "Success"}
+    if op.status != 204:
+        media = next((m for end, m in _NOT_JSON.items() if op.path.endswith(end)), None)
+        schema = {"type": "string"} if media else {"type": "object"}
+        success["content"] = {media or "application/json": {"schema": schema}}
+    return {
+        str(op.status): success,
+        "4XX": {"description": "Client error", "content": _ERROR},
+        "503": {
+            "description": "Busy: the database had no connection free in time or is unreachable",
+            "headers": {"Retry-After": {"schema": {"type": "string"}}},
+            "content": _ERROR,
+        },
+    }
+
+
 def build_openapi(operations: list[Operation]) -> dict[str, Any]:
     """An OpenAPI 3.1 document describing `operations`."""
     paths: dict[str, dict[str, Any]] = {}
@@ -35,20 +58,17 @@ def build_openapi(operations: list[Operation]) -> dict[str, Any]:
             "summary": op.summary,
             "tags": [op.tag],
             "operationId": f"{op.tag}_{op.handler.__name__}",
-            "responses": {
-                str(op.status): {"description": "Success"},
-                "4XX": {
-                    "description": "Client error",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
-            },
+            "responses": _responses(op),
         }
         params = re.findall(r"{(\w+)}", op.path)
         if params:
             spec["parameters"] = [
-                {"name": p, "in": "path", "required": True, "schema": {"type": "integer"}}
+                {
+                    "name": p,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                }
                 for p in params
             ]
         if op.body is not None:

@@ -17,6 +17,7 @@ from models.agenda import (
     move_item,
     next_position,
 )
+from models.base import lock_row
 from models.sessions import MentoringSession, latest_session_of_mentorship
 from server.errors import ApiError, not_found
 from server.schemas import (
@@ -62,6 +63,11 @@ class AgendaFeed:
                 self._turns[session_id] = (lock, users - 1)
 
 
+async def _lock_agenda(db: AsyncSession, session: MentoringSession) -> None:
+    """Agenda writes of one session run one at a time, so positions stay 0..n-1."""
+    await lock_row(db, MentoringSession, session.id)
+
+
 async def _check_owner(
     db: AsyncSession, session: MentoringSession, actor_id: int, owner_id: int | None
 ) -> None:
@@ -84,6 +90,7 @@ async def add_item(
 ) -> AgendaItem:
     """Append an item to the session's agenda."""
     await _check_owner(db, session, actor_id, data.owner_id)
+    await _lock_agenda(db, session)
     item = AgendaItem(
         session_id=session.id, position=await next_position(db, session.id), **data.model_dump()
     )
@@ -103,14 +110,14 @@ async def update_item(
     db: AsyncSession, session: MentoringSession, actor_id: int, item_id: int, data: AgendaItemPatch
 ) -> AgendaItem:
     """Change an item's fields, tick it off, or move it."""
-    item = await _item(db, session, item_id)
     changes = data.model_dump(exclude_unset=True)
+    if "position" in changes:
+        await _lock_agenda(db, session)
+    item = await _item(db, session, item_id)
     if "owner_id" in changes and changes["owner_id"] != item.owner_id:
         await _check_owner(db, session, actor_id, changes["owner_id"])
     position = changes.pop("position", None)
     for key, value in changes.items():
-        if key in {"title", "done"} and value is None:
-            continue
         setattr(item, key, value)
     if position is not None:
         await move_item(db, item, position)
@@ -120,6 +127,7 @@ async def update_item(
 
 async def delete_item(db: AsyncSession, session: MentoringSession, item_id: int) -> None:
     """Remove an item and close the gap it leaves."""
+    await _lock_agenda(db, session)
     item = await _item(db, session, item_id)
     await db.delete(item)
     await db.flush()
@@ -131,6 +139,7 @@ async def apply_template(
     db: AsyncSession, session: MentoringSession, name: str
 ) -> list[AgendaItem]:
     """Append a ready-made agenda's items."""
+    await _lock_agenda(db, session)
     position = await next_position(db, session.id)
     _, rows = AGENDA_TEMPLATES[name]
     items = [
@@ -193,8 +202,6 @@ async def update_action_item(
     if "owner_id" in changes and changes["owner_id"] != item.owner_id:
         await _check_owner(db, session, actor_id, changes["owner_id"])
     for key, value in changes.items():
-        if key in {"title", "done", "owner_id"} and value is None:
-            continue
         setattr(item, key, value)
     await db.flush()
     return item

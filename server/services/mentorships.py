@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.base import utcnow
+from models.base import lock_row, utcnow
 from models.mentorships import (
     Mentorship,
     MentorshipStatus,
@@ -64,6 +64,8 @@ async def decide(
     expiry: timedelta = timedelta(hours=72),
 ) -> Mentorship:
     """The mentor accepts or declines a request addressed to them, before it expires."""
+    # One mentor's answers run one at a time, so the capacity check below is never stale.
+    await lock_row(db, User, mentor.id)
     mentorship = await db.get(Mentorship, mentorship_id)
     if mentorship is None or not mentorship.involves(mentor.id):
         raise not_found("mentorship")

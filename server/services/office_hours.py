@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.base import utcnow
+from models.base import lock_row, utcnow
 from models.office_hours import (
     MAX_OCCURRENCES,
     Admission,
@@ -75,6 +75,8 @@ async def register(
     db: AsyncSession, user: User, office_hours_id: int, now: datetime
 ) -> OfficeHours:
     """Sign up for a series: the attendee joins every occurrence that has not ended."""
+    # Registrations for one series run one at a time, so the count below is never stale.
+    await lock_row(db, OfficeHours, office_hours_id)
     series = await db.get(OfficeHours, office_hours_id)
     if series is None:
         raise not_found("office hours")

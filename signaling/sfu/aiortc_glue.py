@@ -19,6 +19,7 @@ import contextlib
 import queue
 import socket
 from collections.abc import Callable
+from importlib.metadata import version
 from typing import Any
 
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
@@ -44,8 +45,22 @@ _RECEIVER_BITRATE_ESTIMATOR = "_RTCRtpReceiver__remote_bitrate_estimator"
 _SENDER_ENCODER = "_RTCRtpSender__encoder"
 
 
+# The aiortc releases whose internals this module was tested against: [lowest, first untested).
+# pyproject.toml declares the same range (tests/sfu/test_aiortc_pin.py keeps them in step).
+TESTED_AIORTC = ((1, 16), (1, 17))
+
+
 class AiortcIncompatible(RuntimeError):
     """The installed aiortc lacks an internal the SFU relies on."""
+
+
+def ensure_tested_version(installed: str) -> None:
+    """Refuse an aiortc release outside the tested range: its internals may have moved."""
+    lowest, untested = TESTED_AIORTC
+    release = tuple(int(part) for part in installed.split(".")[:2] if part.isdigit())
+    if not lowest <= release < untested:
+        span = f"{'.'.join(map(str, lowest))} up to (not including) {'.'.join(map(str, untested))}"
+        raise AiortcIncompatible(f"aiortc {installed} is not tested; the SFU needs {span}")
 
 
 def _require(obj: object, name: str) -> Any:
@@ -65,6 +80,7 @@ def _ensure_private_methods() -> None:
             raise AiortcIncompatible(f"{cls.__name__} has no {name}()")
 
 
+ensure_tested_version(version("aiortc"))
 _ensure_private_methods()
 
 
