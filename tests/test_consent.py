@@ -121,9 +121,21 @@ async def test_a_stranger_cannot_put_someone_into_office_hours(
 ) -> None:
     stranger, _ = await _person(make_client, "oh-stranger@example.org", "mentor")
     target, target_id = await _person(make_client, "oh-target@example.org")
-    session = await _schedule(stranger, target_id, kind="office_hours")
-    assert session["requested_ids"] == [target_id]
+    # Office-hours occurrences come only from a series, which people register for themselves;
+    # the sessions route refuses to make one with someone else in it.
+    refused = await stranger.post(
+        "/api/v1/sessions",
+        json={
+            "title": SPAM,
+            "starts_at": _soon(),
+            "duration_minutes": 30,
+            "kind": "office_hours",
+            "participant_ids": [target_id],
+        },
+    )
+    assert refused.status == 422
     assert SPAM not in await _titles(target)
+    assert (await (await target.get("/api/v1/session-requests")).json())["sessions"] == []
 
 
 async def test_a_stranger_meetup_is_a_request(client: Client, make_client: MakeClient) -> None:
