@@ -72,6 +72,8 @@ def mentorship_json(mentorship: Mentorship) -> dict[str, Any]:
         "message": mentorship.message,
         "created_at": mentorship.created_at.isoformat(),
         "started_at": mentorship.started_at.isoformat() if mentorship.started_at else None,
+        "ended_at": mentorship.ended_at.isoformat() if mentorship.ended_at else None,
+        "end_reason": mentorship.end_reason,
     }
 
 

@@ -117,6 +117,7 @@ class AgendaItemIn(Strict):
     details: Details = ""
     owner_id: int | None = None
     minutes: Minutes | None = None
+    goal_id: int | None = None
 
 
 class AgendaItemPatch(Strict):
@@ -128,6 +129,7 @@ class AgendaItemPatch(Strict):
     minutes: Minutes | None = None
     done: bool | None = None
     position: Annotated[int, Field(ge=0, le=1000)] | None = None
+    goal_id: int | None = None
 
 
 class AgendaTemplateIn(Strict):

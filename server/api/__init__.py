@@ -9,6 +9,7 @@ from server.api import (
     agenda,
     bookings,
     calendars,
+    goals,
     meetups,
     mentorships,
     no_shows,
@@ -34,6 +35,7 @@ AREAS: list[ApiRoutes] = [
     calendars.routes,
     notifications.routes,
     no_shows.routes,
+    goals.routes,
 ]
 
 

@@ -26,6 +26,7 @@ from server.schemas import (
     AgendaItemPatch,
 )
 from server.services.contact import require_reach
+from server.services.goals import check_goal_link
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ async def add_item(
 ) -> AgendaItem:
     """Append an item to the session's agenda."""
     await _check_owner(db, session, actor_id, data.owner_id)
+    await check_goal_link(db, session, data.goal_id)
     item = AgendaItem(
         session_id=session.id, position=await next_position(db, session.id), **data.model_dump()
     )
@@ -107,6 +109,8 @@ async def update_item(
     changes = data.model_dump(exclude_unset=True)
     if "owner_id" in changes and changes["owner_id"] != item.owner_id:
         await _check_owner(db, session, actor_id, changes["owner_id"])
+    if "goal_id" in changes:
+        await check_goal_link(db, session, changes["goal_id"])
     position = changes.pop("position", None)
     for key, value in changes.items():
         if key in {"title", "done"} and value is None:
