@@ -83,6 +83,7 @@ class ActionItem(Base):
         ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 async def agenda_of(db: AsyncSession, session_id: int) -> Sequence[AgendaItem]:

@@ -16,6 +16,7 @@ from server.api import (
     notes,
     notifications,
     office_hours,
+    progress,
     rooms,
     sessions,
 )
@@ -36,6 +37,7 @@ AREAS: list[ApiRoutes] = [
     notifications.routes,
     no_shows.routes,
     goals.routes,
+    progress.routes,
 ]
 
 

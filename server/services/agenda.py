@@ -17,6 +17,7 @@ from models.agenda import (
     move_item,
     next_position,
 )
+from models.base import utcnow
 from models.sessions import MentoringSession, latest_session_of_mentorship
 from server.errors import ApiError, not_found
 from server.schemas import (
@@ -199,6 +200,8 @@ async def update_action_item(
     for key, value in changes.items():
         if key in {"title", "done", "owner_id"} and value is None:
             continue
+        if key == "done" and value != item.done:
+            item.done_at = utcnow() if value else None  # for the progress timeline
         setattr(item, key, value)
     await db.flush()
     return item

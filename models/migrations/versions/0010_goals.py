@@ -102,6 +102,8 @@ def upgrade() -> None:
         batch.create_foreign_key(
             "fk_agenda_items_goal_id_goals", "goals", ["goal_id"], ["id"], ondelete="SET NULL"
         )
+    with op.batch_alter_table("action_items") as batch:
+        batch.add_column(sa.Column("done_at", UTC, nullable=True))
     with op.batch_alter_table("mentorships") as batch:
         batch.add_column(sa.Column("end_reason", sa.String(500), nullable=False, server_default=""))
         batch.add_column(sa.Column("ended_by_id", sa.Integer(), nullable=True))
@@ -123,6 +125,8 @@ def downgrade() -> None:
         batch.drop_constraint("fk_mentorships_ended_by_id_users", type_="foreignkey")
         batch.drop_column("ended_by_id")
         batch.drop_column("end_reason")
+    with op.batch_alter_table("action_items") as batch:
+        batch.drop_column("done_at")
     with op.batch_alter_table("agenda_items") as batch:
         batch.drop_constraint("fk_agenda_items_goal_id_goals", type_="foreignkey")
         batch.drop_column("goal_id")
