@@ -130,3 +130,22 @@ async def ratings_about(db: AsyncSession, user_id: int) -> list[int]:
         select(SessionFeedback.rating).where(SessionFeedback.about_id == user_id)
     )
     return [int(r) for r in result.scalars()]
+
+
+async def goals_at_a_glance(
+    db: AsyncSession, mentorship_ids: Sequence[int]
+) -> dict[int, list[tuple[Goal, int, int]]]:
+    """Per mentorship, each goal with its milestones done and in all: for dashboards."""
+    found: dict[int, list[tuple[Goal, int, int]]] = {mid: [] for mid in mentorship_ids}
+    if not mentorship_ids:
+        return found
+    goals = (
+        (await db.execute(select(Goal).where(Goal.mentorship_id.in_(set(mentorship_ids)))))
+        .scalars()
+        .all()
+    )
+    steps = await milestones_of(db, [g.id for g in goals])
+    for goal in sorted(goals, key=lambda g: g.id):
+        done = sum(m.is_done for m in steps[goal.id])
+        found[goal.mentorship_id].append((goal, done, len(steps[goal.id])))
+    return found

@@ -112,3 +112,14 @@ def test_chart_is_well_formed_and_escapes_nothing_unsafe() -> None:
         "sessions_held": [1, 2],
         "milestones_reached": [0, 2],
     }
+
+
+async def test_the_mentee_dashboard_shows_each_goal_at_a_glance(
+    client: Client, make_client: MakeClient
+) -> None:
+    mentee, mentorship_id = await pair(client, make_client)
+    goal = await add_goal(mentee, mentorship_id)
+    await mentee.patch(f"/api/v1/milestones/{goal['milestones'][1]['id']}", json={"done": True})
+    page = await (await mentee.get("/dashboard")).text()
+    assert "Lead a team" in page and "1 of 2 milestones" in page
+    assert f"/mentorships/{mentorship_id}/progress" in page

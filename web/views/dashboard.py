@@ -9,6 +9,7 @@ from aiohttp import web
 
 from models.agenda import open_action_items_of
 from models.base import utcnow
+from models.goals import goals_at_a_glance
 from models.meetups import Meetup, MeetupStatus, meetups_of
 from models.mentorships import mentorships_of, open_mentorship_between
 from models.places import ATTRIBUTION
@@ -50,6 +51,7 @@ async def render_dashboard(
         profile = await get_profile(db, user.id)
         sessions = await sessions_of(db, user.id, since=now)
         mentorships = await mentorships_of(db, user.id)
+        goals = await goals_at_a_glance(db, [m.id for m in mentorships])
         action_items = await open_action_items_of(db, user.id)
         meetups = await meetups_of(db, user.id, since=now)
         # Asked by people with no contact yet: shown apart, as requests, until answered.
@@ -78,6 +80,7 @@ async def render_dashboard(
             "suggestions": not_yet_planned(suggestions, meetups),
             "attribution": ATTRIBUTION,
             "mentorships": mentorships,
+            "goals": goals,
             "people": people,
             "now": now,
             "asked": "asked" in request.query,
