@@ -125,9 +125,11 @@ async def feedback_of(db: AsyncSession, session_id: int, user_id: int) -> Sessio
 
 
 async def ratings_about(db: AsyncSession, user_id: int) -> list[int]:
-    """Every rating given about `user_id` (values only: never who gave them)."""
+    """Every rating given about `user_id`, oldest first (values only: never who gave them)."""
     result = await db.execute(
-        select(SessionFeedback.rating).where(SessionFeedback.about_id == user_id)
+        select(SessionFeedback.rating)
+        .where(SessionFeedback.about_id == user_id)
+        .order_by(SessionFeedback.id)
     )
     return [int(r) for r in result.scalars()]
 

@@ -28,7 +28,7 @@ async def past_session(
         session = MentoringSession(
             kind=SessionKind.ONE_ON_ONE,
             title=f"Session {days_ago} days ago",
-            starts_at=utcnow() - timedelta(days=days_ago),
+            starts_at=utcnow() - timedelta(days=days_ago, minutes=31),
             duration_minutes=30,
             host_id=mentorship.mentor_id,
             mentorship_id=mentorship.id,

@@ -79,6 +79,7 @@ def setup_web(app: web.Application) -> None:
     r.add_get("/mentorships/{mentorship_id}/progress", progress.progress_page)
     r.add_post("/mentorships/{mentorship_id}/goals", progress.goal_submit)
     r.add_post("/milestones/{milestone_id}", progress.milestone_submit)
+    r.add_post("/sessions/{session_id}/feedback", progress.check_in_submit)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
     # Versioned URLs: browsers may cache static files for as long as they like.
     env.globals["static"] = lambda path: str(static.url_for(filename=path))

@@ -9,6 +9,7 @@ from server.api import (
     agenda,
     bookings,
     calendars,
+    feedback,
     goals,
     meetups,
     mentorships,
@@ -38,6 +39,7 @@ AREAS: list[ApiRoutes] = [
     no_shows.routes,
     goals.routes,
     progress.routes,
+    feedback.routes,
 ]
 
 

@@ -21,6 +21,7 @@ from server.db import unit_of_work
 from server.errors import not_found
 from server.params import int_param
 from server.representations import public_profile as public_profile_json
+from server.services.feedback import mentor_record
 from server.services.meetups import Suggestion, suggestions_for
 from web.rendering import page_user, render
 
@@ -141,6 +142,7 @@ async def render_profile(
         profile = await get_profile(db, person.id)
         as_mentor = await open_mentorship_between(db, person.id, user.id)
         as_mentee = await open_mentorship_between(db, user.id, person.id)
+        record = await mentor_record(db, person.id) if person.has_role("mentor") else None
     return await render(
         request,
         "profile.html",
@@ -149,6 +151,7 @@ async def render_profile(
             "profile": public_profile_json(profile, is_owner=person.id == user.id),
             "as_mentor": as_mentor,
             "as_mentee": as_mentee,
+            "record": record,
             "ask": ask or {"form": {}, "errors": {}},
         },
         status=status,

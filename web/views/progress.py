@@ -9,11 +9,13 @@ from markupsafe import Markup
 
 from models.goals import goals_of, milestones_of
 from models.users import get_profile, users_by_ids
+from server.api.access import participant_session
 from server.db import unit_of_work
 from server.errors import ApiError
-from server.goal_schemas import GoalIn, MilestonePatch
+from server.goal_schemas import FeedbackIn, GoalIn, MilestonePatch
 from server.params import int_param
 from server.services import goals
+from server.services.feedback import give_feedback
 from server.services.progress import progress_of
 from web.forms import read_form, text_fields, validate_form
 from web.progress_chart import progress_svg
@@ -105,3 +107,15 @@ async def milestone_submit(request: web.Request) -> web.Response:
         )
         goal, _ = await goals.goal_of_pair(db, user, milestone.goal_id)
     raise redirect(f"/mentorships/{goal.mentorship_id}/progress#goal-{goal.id}")
+
+
+async def check_in_submit(request: web.Request) -> web.Response:
+    """The session page's check-in form."""
+    user = await page_user(request)
+    form = await read_form(request)
+    typed = text_fields(form, ["rating", "went_well", "private_note"])
+    data = validate_form(FeedbackIn, {**typed, "rating": typed.get("rating") or 0})
+    async with unit_of_work(request.app) as db:
+        session = await participant_session(db, request)
+        await give_feedback(db, user, session, data)
+    raise redirect(f"/sessions/{session.id}#check-in")
