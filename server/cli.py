@@ -11,7 +11,7 @@ import sys
 
 from aiohttp import web
 
-from models.database import create_engine, upgrade
+from models.database import create_engine, create_session_factory, upgrade
 from server.access_log import RequestLog
 from server.settings import SettingsError, finalize, settings_from_env
 
@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
     sub.add_parser("demo", help="load demo data and exit")
+    admin = sub.add_parser("admin", help="programme admin commands")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    grant = admin_sub.add_parser("grant", help="give an existing account the admin role")
+    grant.add_argument("email", help="the account's e-mail address")
     return parser
 
 
@@ -76,6 +80,26 @@ async def _upgrade(url: str) -> None:
         await upgrade(engine)
     finally:
         await engine.dispose()
+
+
+async def _grant_admin(url: str, email: str) -> int:
+    from server.errors import ApiError
+    from server.services.admin import grant_admin
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        async with create_session_factory(engine)() as db:
+            try:
+                user = await grant_admin(db, email)
+            except ApiError as exc:
+                print(f"tandem: {exc.message}", file=sys.stderr)
+                return 1
+            await db.commit()
+    finally:
+        await engine.dispose()
+    print(f"{user.name} is now a programme admin.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_upgrade(settings.database_url))
         print("Database is up to date.")
         return 0
+    if command == "admin":
+        return asyncio.run(_grant_admin(settings.database_url, args.email))
     if command == "demo":
         from server.demo import load_demo
 

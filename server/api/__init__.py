@@ -6,6 +6,7 @@ from aiohttp import web
 
 from server.api import (
     accounts,
+    admin,
     agenda,
     bookings,
     calendars,
@@ -40,6 +41,7 @@ AREAS: list[ApiRoutes] = [
     goals.routes,
     progress.routes,
     feedback.routes,
+    admin.routes,
 ]
 
 
