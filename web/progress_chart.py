@@ -49,7 +49,7 @@ def progress_svg(weeks: Sequence[Week]) -> str:
     summary = f"Sessions held: {held}. Milestones reached: {reached}."
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="progress-chart" role="img" aria-labelledby="chart-title chart-desc" '
+        f'width="100%" class="progress-chart" role="img" aria-labelledby="chart-title chart-desc" '
         f'data-sessions-held="{held}" data-milestones-reached="{reached}">'
         f'<title id="chart-title">Progress over time</title>'
         f'<desc id="chart-desc">{summary}</desc>'
@@ -67,22 +67,22 @@ def progress_svg(weeks: Sequence[Week]) -> str:
         grid.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             'stroke="currentColor" stroke-opacity="0.25"/>'
-            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="14" '
             f'fill="currentColor">{value}</text>'
         )
     base = HEIGHT - BOTTOM
     labels = [
-        f'<text x="{_x(0, len(weeks)):.1f}" y="{base + 18}" font-size="12" text-anchor="start" '
+        f'<text x="{_x(0, len(weeks)):.1f}" y="{base + 18}" font-size="14" text-anchor="start" '
         f'fill="currentColor">{weeks[0].starts_on.isoformat()}</text>'
     ]
     if len(weeks) > 1:
         labels.append(
-            f'<text x="{_x(len(weeks) - 1, len(weeks)):.1f}" y="{base + 18}" font-size="12" '
+            f'<text x="{_x(len(weeks) - 1, len(weeks)):.1f}" y="{base + 18}" font-size="14" '
             f'text-anchor="end" fill="currentColor">{weeks[-1].starts_on.isoformat()}</text>'
         )
     legend_y = HEIGHT - 36
     legend = (
-        f'<g class="legend" font-size="13" fill="currentColor">'
+        f'<g class="legend" font-size="16" fill="currentColor">'
         f'<line x1="{LEFT}" x2="{LEFT + 28}" y1="{legend_y}" y2="{legend_y}" '
         'stroke="currentColor" stroke-width="2"/>'
         f'<circle cx="{LEFT + 14}" cy="{legend_y}" r="4" fill="currentColor"/>'
