@@ -9,7 +9,10 @@ from pathlib import Path
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, expect
 
-from tests.e2e.conftest import api_post, page_as
+from models.mentorships import Mentorship
+from server import keys
+from server.services.admin import grant_admin
+from tests.e2e.conftest import api_post, page_as, sign_up
 from tests.e2e.people import api_call, mentor_and_mentee
 
 # Set to a folder to keep screenshots of the pages at phone and desktop sizes.
@@ -69,5 +72,33 @@ async def test_ticking_a_milestone_in_a_session_moves_the_chart(
     await expect(page.get_by_text("1 of 2 milestones")).to_be_visible()
     await page.goto(f"/mentorships/{mentorship_id}/progress")
     await _shoot(page, "progress")
+    assert errors == []
+    await context.close()
+
+
+async def test_an_admin_ends_an_at_risk_mentorship_from_the_programme_page(
+    browser: Browser, live_server: TestServer
+) -> None:
+    mentor, mentee, mentorship_id = await mentor_and_mentee(live_server)
+    admin = await sign_up(live_server, "admin@example.org", "Ada Admin", "mentor")
+    async with live_server.app[keys.DB]() as db:
+        await grant_admin(db, "admin@example.org")
+        mentorship = await db.get(Mentorship, mentorship_id)
+        assert mentorship is not None and mentorship.started_at is not None
+        mentorship.started_at -= timedelta(days=45)  # no session for 45 days: at risk
+        await db.commit()
+    errors: list[str] = []
+    context, page = await page_as(browser, live_server, admin, errors)
+    await page.goto("/admin/programme")
+    await expect(page.get_by_role("heading", name="At risk: no session in 30 days")).to_be_visible()
+    await expect(page.locator("tbody tr", has_text="Noor Mentee")).to_contain_text("never")
+    await _shoot(page, "programme")
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await page.get_by_label("Reason for ending Mira Mentor and Noor Mentee").fill("Paused")
+    await page.get_by_role("button", name="End", exact=True).click()
+    await expect(page.get_by_text("Mentorship ended; both sides were told.")).to_be_visible()
+    await expect(
+        page.get_by_text("Every active mentorship met in the last 30 days.")
+    ).to_be_visible()
     assert errors == []
     await context.close()
