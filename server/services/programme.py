@@ -126,30 +126,28 @@ async def programme(db: AsyncSession, starts_on: date, ends_on: date) -> Program
 async def _at_risk(db: AsyncSession, now: datetime) -> list[dict[str, Any]]:
     """Active mentorships with no session in the last 30 days (nor one started recently)."""
     mentor, mentee = aliased(User), aliased(User)
-    last = (
-        select(
-            MentoringSession.mentorship_id.label("mid"),
-            func.max(MentoringSession.starts_at).label("last"),
-        )
-        .where(MentoringSession.cancelled_at.is_(None), MentoringSession.starts_at <= now)
-        .group_by(MentoringSession.mentorship_id)
-        .subquery()
-    )
     cutoff = now - AT_RISK_AFTER
+    held = and_(
+        MentoringSession.mentorship_id == Mentorship.id,
+        MentoringSession.cancelled_at.is_(None),
+        MentoringSession.starts_at <= now,
+    )
+    last = (
+        select(func.max(MentoringSession.starts_at)).where(held).correlate(Mentorship)
+    ).scalar_subquery()
     rows = await db.execute(
-        select(Mentorship, mentor.name, mentee.name, last.c.last)
+        select(Mentorship, mentor.name, mentee.name, last)
         .join(mentor, mentor.id == Mentorship.mentor_id)
         .join(mentee, mentee.id == Mentorship.mentee_id)
-        .outerjoin(last, last.c.mid == Mentorship.id)
         .where(
             Mentorship.status == MentorshipStatus.ACTIVE,
             Mentorship.started_at < cutoff,
-            or_(last.c.last.is_(None), last.c.last < cutoff),
+            ~exists().where(held, MentoringSession.starts_at >= cutoff),
         )
-        .order_by(last.c.last.is_not(None), last.c.last, Mentorship.id)
+        .order_by(Mentorship.id)
         .limit(1000)
     )
-    return [
+    found = [
         {
             "mentorship_id": m.id,
             "mentor_id": m.mentor_id,
@@ -160,6 +158,8 @@ async def _at_risk(db: AsyncSession, now: datetime) -> list[dict[str, Any]]:
         }
         for m, mentor_name, mentee_name, last_at in rows
     ]
+    # Longest silence first: never met, then the oldest last session.
+    return sorted(found, key=lambda r: (r["last_session"] is not None, r["last_session"] or ""))
 
 
 def _iso(value: Any) -> str | None:
