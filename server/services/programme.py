@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -50,12 +50,13 @@ class Programme:
 def _week_of(db: AsyncSession, column: Any) -> ColumnElement[Any]:
     """The Monday of a timestamp's week, as the database computes it."""
     if db.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.date_trunc("week", func.timezone("UTC", column)), "YYYY-MM-DD")
+        return func.date_trunc("week", func.timezone("UTC", column))
     return func.date(column, "-6 days", "weekday 1")
 
 
-def _no_show() -> ColumnElement[bool]:
-    return exists().where(NoShow.session_id == MentoringSession.id, NoShow.is_corrected.is_(False))
+def _day(value: Any) -> str:
+    """A week's Monday as YYYY-MM-DD, whether the database gave text or a timestamp."""
+    return value[:10] if isinstance(value, str) else str(value.date().isoformat())
 
 
 def _mentorship_session_in(start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -73,13 +74,17 @@ async def programme(db: AsyncSession, starts_on: date, ends_on: date) -> Program
     end = min(datetime.combine(ends_on + timedelta(days=1), time(), UTC), utcnow())
     in_range = _mentorship_session_in(start, end)
     week = _week_of(db, MentoringSession.starts_at).label("week")
+    missed_ids = (
+        select(NoShow.session_id).where(NoShow.is_corrected.is_(False)).distinct().subquery()
+    )
     rows = await db.execute(
-        select(week, func.count().filter(~_no_show()), func.count().filter(_no_show()))
+        select(week, func.count(), func.count(missed_ids.c.session_id))
+        .outerjoin(missed_ids, missed_ids.c.session_id == MentoringSession.id)
         .where(in_range)
         .group_by(week)
         .order_by(week)
     )
-    counts = [(str(w), int(h), int(m)) for w, h, m in rows]
+    counts = [(_day(w), int(total) - int(m), int(m)) for w, total, m in rows]
     weeks: list[dict[str, Any]] = [
         {"week": w, "sessions_held": h, "no_shows": m} for w, h, m in counts
     ]
@@ -142,7 +147,15 @@ async def _at_risk(db: AsyncSession, now: datetime) -> list[dict[str, Any]]:
         .where(
             Mentorship.status == MentorshipStatus.ACTIVE,
             Mentorship.started_at < cutoff,
-            ~exists().where(held, MentoringSession.starts_at >= cutoff),
+            # Those who met lately, found through the start-time index in one pass.
+            Mentorship.id.not_in(
+                select(MentoringSession.mentorship_id).where(
+                    MentoringSession.mentorship_id.is_not(None),
+                    MentoringSession.cancelled_at.is_(None),
+                    MentoringSession.starts_at >= cutoff,
+                    MentoringSession.starts_at <= now,
+                )
+            ),
         )
         .order_by(Mentorship.id)
         .limit(1000)
