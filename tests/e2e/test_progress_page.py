@@ -46,7 +46,7 @@ async def test_ticking_a_milestone_in_a_session_moves_the_chart(
     session_id = created["session"]["id"]
     errors: list[str] = []
     context, page = await page_as(browser, live_server, mentee, errors)
-    await page.goto("/dashboard")
+    await page.goto(f"/sessions/{session_id}")
     await page.get_by_role("link", name="Goals and progress").click()
     await expect(page.get_by_text("No goals yet")).to_be_visible()
 
