@@ -9,6 +9,7 @@ from server import keys
 from server.services.reminders import Reminders
 from tests.conftest import Client, MakeClient, signup
 from tests.test_bookings_api import active_mentee, open_mentor
+from tests.test_pages import TOKEN
 from tests.test_progress import past_session
 
 
@@ -94,8 +95,12 @@ async def test_a_check_in_is_asked_once_and_given_once_after_the_end(
 
     bad = await mentee.post(f"/api/v1/sessions/{ended}/feedback", json={"rating": 6})
     assert bad.status == 422
-    first = await mentee.post(f"/api/v1/sessions/{ended}/feedback", json={"rating": 4})
-    assert first.status == 201
+    token = TOKEN.search(page)
+    assert token is not None
+    form = {"csrf_token": token.group(1), "rating": "4", "went_well": "Clear next steps"}
+    first = await mentee.post(f"/sessions/{ended}/feedback", data=form)
+    assert first.status == 200
+    assert "You rated this session 4 of 5." in await first.text()
     again = await mentee.post(f"/api/v1/sessions/{ended}/feedback", json={"rating": 1})
     assert again.status == 409
     stranger = await make_client()

@@ -8,10 +8,10 @@ from aiohttp import web
 from markupsafe import Markup
 
 from models.goals import goals_of, milestones_of
+from models.sessions import get_session_for
 from models.users import get_profile, users_by_ids
-from server.api.access import participant_session
 from server.db import unit_of_work
-from server.errors import ApiError
+from server.errors import ApiError, not_found
 from server.goal_schemas import FeedbackIn, GoalIn, MilestonePatch
 from server.params import int_param
 from server.services import goals
@@ -116,6 +116,8 @@ async def check_in_submit(request: web.Request) -> web.Response:
     typed = text_fields(form, ["rating", "went_well", "private_note"])
     data = validate_form(FeedbackIn, {**typed, "rating": typed.get("rating") or 0})
     async with unit_of_work(request.app) as db:
-        session = await participant_session(db, request)
+        session = await get_session_for(db, int_param(request, "session_id"), user.id)
+        if session is None:
+            raise not_found("session")
         await give_feedback(db, user, session, data)
     raise redirect(f"/sessions/{session.id}#check-in")
