@@ -60,6 +60,9 @@ class AgendaItem(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     carried_over: Mapped[bool] = mapped_column(Boolean, default=False)
+    goal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("goals.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -80,6 +83,7 @@ class ActionItem(Base):
         ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 async def agenda_of(db: AsyncSession, session_id: int) -> Sequence[AgendaItem]:

@@ -50,6 +50,15 @@ class Mentorship(Base):
     answered_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Why a request closed without the mentor's own answer ("expired", "not_taking_mentees").
     closed_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    end_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    ended_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+    @property
+    def is_read_only(self) -> bool:
+        """Whether the mentorship is over: its goals and notes stay readable, not editable."""
+        return self.status == MentorshipStatus.ENDED
 
     def involves(self, user_id: int) -> bool:
         """Whether `user_id` is the mentor or the mentee."""

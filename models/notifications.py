@@ -26,6 +26,8 @@ class NotificationKind(enum.StrEnum):
     ACTION_ITEM_ASSIGNED = "action_item_assigned"
     REMINDER = "reminder"
     NO_SHOW = "no_show"
+    CHECK_IN = "check_in"
+    MENTORSHIP_ENDED = "mentorship_ended"
 
 
 # Kinds that also go out by e-mail unless the user says otherwise.

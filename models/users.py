@@ -47,6 +47,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by a password change or logging out everywhere: join tokens issued before are void.
     credentials_changed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Set by a programme admin: a suspended user cannot log in and is signed out everywhere.
+    suspended_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     profile: Mapped[Profile] = relationship(
         back_populates="user", lazy="raise_on_sql", uselist=False, cascade="all, delete-orphan"

@@ -76,6 +76,8 @@ async def current_user(request: web.Request) -> User | None:
             login = await db.get(LoginSession, token_digest(token))
             if login and login.revoked_at is None and login.expires_at > utcnow():
                 user = await db.get(User, login.user_id)
+                if user is not None and user.suspended_at is not None:
+                    user = None  # suspended: out everywhere, whatever cookie they hold
     request[_USER] = user
     return user
 

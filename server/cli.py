@@ -12,7 +12,6 @@ import sys
 from aiohttp import web
 
 from models.database import create_engine, create_session_factory, upgrade
-from models.users import grant_role
 from server.access_log import RequestLog
 from server.settings import SettingsError, finalize, settings_from_env
 
@@ -68,9 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply pending migrations")
     sub.add_parser("demo", help="load demo data and exit")
-    admin = sub.add_parser("admin", help="programme admins")
+    admin = sub.add_parser("admin", help="programme admin commands")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
-    grant = admin_sub.add_parser("grant", help="make an existing account a programme admin")
+    grant = admin_sub.add_parser("grant", help="give an existing account the admin role")
     grant.add_argument("email", help="the account's e-mail address")
     return parser
 
@@ -83,17 +82,24 @@ async def _upgrade(url: str) -> None:
         await engine.dispose()
 
 
-async def _grant_admin(url: str, email: str) -> bool:
-    """Whether an account with `email` exists (and is now an admin)."""
+async def _grant_admin(url: str, email: str) -> int:
+    from server.errors import ApiError
+    from server.services.admin import grant_admin
+
     engine = create_engine(url)
     try:
         await upgrade(engine)
         async with create_session_factory(engine)() as db:
-            user = await grant_role(db, email, "admin")
+            try:
+                user = await grant_admin(db, email)
+            except ApiError as exc:
+                print(f"tandem: {exc.message}", file=sys.stderr)
+                return 1
             await db.commit()
-        return user is not None
     finally:
         await engine.dispose()
+    print(f"{user.name} is now a programme admin.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,11 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Database is up to date.")
         return 0
     if command == "admin":
-        if not asyncio.run(_grant_admin(settings.database_url, args.email)):
-            print(f"tandem: no account with the address {args.email!r}", file=sys.stderr)
-            return 1
-        print(f"{args.email} is now a programme admin.")
-        return 0
+        return asyncio.run(_grant_admin(settings.database_url, args.email))
     if command == "demo":
         from server.demo import load_demo
 

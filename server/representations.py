@@ -75,6 +75,8 @@ def mentorship_json(mentorship: Mentorship) -> dict[str, Any]:
         "answered_at": mentorship.answered_at.isoformat() if mentorship.answered_at else None,
         # "expired" or "not_taking_mentees" when the request closed without a personal answer.
         "closed_reason": mentorship.closed_reason,
+        "ended_at": mentorship.ended_at.isoformat() if mentorship.ended_at else None,
+        "end_reason": mentorship.end_reason,
     }
 
 

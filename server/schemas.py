@@ -160,6 +160,7 @@ class AgendaItemIn(Strict):
     details: Details = ""
     owner_id: Id | None = None
     minutes: Minutes | None = None
+    goal_id: int | None = None
 
 
 class AgendaItemPatch(Strict):
@@ -172,6 +173,7 @@ class AgendaItemPatch(Strict):
     minutes: Minutes | None = None
     done: Annotated[bool | None, _null_means(False)] = None
     position: Annotated[Annotated[int, Field(ge=0, le=1000)] | None, NotNull] = None
+    goal_id: int | None = None
 
 
 class AgendaTemplateIn(Strict):

@@ -22,6 +22,8 @@ from web.views import (
     mentoring,
     notifications,
     office_hours,
+    programme,
+    progress,
     room,
     sessions,
 )
@@ -78,6 +80,13 @@ def setup_web(app: web.Application) -> None:
     r.add_get("/sessions/{session_id}/export", export.printable_page)
     r.add_get("/sessions/{session_id}/room", room.room_page)
     r.add_post("/sessions/{session_id}/answer", sessions.answer_request_submit)
+    r.add_get("/mentorships/{mentorship_id}/progress", progress.progress_page)
+    r.add_post("/mentorships/{mentorship_id}/goals", progress.goal_submit)
+    r.add_post("/milestones/{milestone_id}", progress.milestone_submit)
+    r.add_post("/sessions/{session_id}/feedback", progress.check_in_submit)
+    r.add_get("/admin/programme", programme.programme_page)
+    r.add_post("/admin/mentorships/{mentorship_id}/end", programme.end_submit)
+    r.add_post("/admin/users/{user_id}/suspend", programme.suspend_submit)
     static = r.add_static("/static", WEB_DIR / "static", name="static", append_version=True)
     # Versioned URLs: browsers may cache static files for as long as they like.
     env.globals["static"] = lambda path: str(static.url_for(filename=path))

@@ -6,10 +6,13 @@ from aiohttp import web
 
 from server.api import (
     accounts,
+    admin,
     admin_matching,
     agenda,
     bookings,
     calendars,
+    feedback,
+    goals,
     matching,
     meetups,
     mentorships,
@@ -17,6 +20,7 @@ from server.api import (
     notes,
     notifications,
     office_hours,
+    progress,
     rooms,
     sessions,
 )
@@ -38,6 +42,10 @@ AREAS: list[ApiRoutes] = [
     calendars.routes,
     notifications.routes,
     no_shows.routes,
+    goals.routes,
+    progress.routes,
+    feedback.routes,
+    admin.routes,
 ]
 
 

@@ -47,6 +47,7 @@ def agenda_item_json(item: AgendaItem) -> dict[str, Any]:
         "done": item.done,
         "position": item.position,
         "carried_over": item.carried_over,
+        "goal_id": item.goal_id,
     }
 
 

@@ -98,6 +98,10 @@ async def authenticate(
             attempt.succeeded()
     except Throttled as exc:
         raise _too_many("failed log-ins", exc) from None
+    if user.suspended_at is not None:
+        raise ApiError(
+            403, "account_suspended", "This account is suspended. Contact the programme team."
+        )
     return user
 
 

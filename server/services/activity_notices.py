@@ -107,3 +107,24 @@ async def action_item_assigned(db: AsyncSession, item: ActionItem, by: User) -> 
             )
         ],
     )
+
+
+async def mentorship_ended(
+    db: AsyncSession, mentorship: Mentorship, ended_by: User
+) -> list[Outgoing]:
+    """Whoever did not end the mentorship is told, with the reason."""
+    told = [uid for uid in (mentorship.mentor_id, mentorship.mentee_id) if uid != ended_by.id]
+    who = ended_by.name if mentorship.involves(ended_by.id) else "A programme admin"
+    return await record(
+        db,
+        [
+            Notice(
+                user_id=uid,
+                kind=NotificationKind.MENTORSHIP_ENDED,
+                title=f"{who} ended your mentorship",
+                body=mentorship.end_reason[:500],
+                url=f"/mentorships/{mentorship.id}/progress",
+            )
+            for uid in told
+        ],
+    )

@@ -17,7 +17,7 @@ from models.agenda import (
     move_item,
     next_position,
 )
-from models.base import lock_row
+from models.base import lock_row, utcnow
 from models.sessions import MentoringSession, latest_session_of_mentorship
 from server.errors import ApiError, not_found
 from server.schemas import (
@@ -27,6 +27,7 @@ from server.schemas import (
     AgendaItemPatch,
 )
 from server.services.contact import require_reach
+from server.services.goals import check_goal_link
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ async def add_item(
     """Append an item to the session's agenda."""
     await _check_owner(db, session, actor_id, data.owner_id)
     await _lock_agenda(db, session)
+    await check_goal_link(db, session, data.goal_id)
     item = AgendaItem(
         session_id=session.id, position=await next_position(db, session.id), **data.model_dump()
     )
@@ -116,6 +118,8 @@ async def update_item(
     item = await _item(db, session, item_id)
     if "owner_id" in changes and changes["owner_id"] != item.owner_id:
         await _check_owner(db, session, actor_id, changes["owner_id"])
+    if "goal_id" in changes:
+        await check_goal_link(db, session, changes["goal_id"])
     position = changes.pop("position", None)
     for key, value in changes.items():
         setattr(item, key, value)
@@ -202,6 +206,8 @@ async def update_action_item(
     if "owner_id" in changes and changes["owner_id"] != item.owner_id:
         await _check_owner(db, session, actor_id, changes["owner_id"])
     for key, value in changes.items():
+        if key == "done" and value != item.done:
+            item.done_at = utcnow() if value else None  # for the progress timeline
         setattr(item, key, value)
     await db.flush()
     return item

@@ -101,3 +101,20 @@ async def decide(
     db.add(mentorship)
     await db.flush()
     return mentorship
+
+
+async def end_mentorship(
+    db: AsyncSession, mentorship: Mentorship, ended_by: User, reason: str
+) -> Mentorship:
+    """End an active (or still requested) mentorship with a reason; what it holds stays readable."""
+    if mentorship.status in (MentorshipStatus.ENDED, MentorshipStatus.DECLINED):
+        raise ApiError(
+            409, "already_ended", f"This mentorship is already {mentorship.status.value}."
+        )
+    mentorship.status = MentorshipStatus.ENDED
+    mentorship.ended_at = utcnow()
+    mentorship.end_reason = reason
+    mentorship.ended_by_id = ended_by.id
+    db.add(mentorship)
+    await db.flush()
+    return mentorship

@@ -27,6 +27,7 @@ from models.reminders import LEADS, ItemKind, ReminderJob, claim_due, finish, pl
 from models.sessions import MentoringSession, SessionParticipant
 from models.users import users_by_ids
 from server.services.booking_notices import local_time, zones_of
+from server.services.check_ins import ask_for_check_ins
 from server.services.notifications import Notice, Notifier, Outgoing, record
 
 log = logging.getLogger(__name__)
@@ -159,12 +160,20 @@ class Reminders:
         self.notifier.deliver(told)
 
     async def tick(self, now: datetime | None = None) -> int:
-        """One round: plan, send what is due, mark no-shows."""
+        """One round: plan, send what is due, mark no-shows, ask for check-ins."""
         now = now or utcnow()
         await self.plan(now)
         sent = await self.send_due(now)
         await self.mark_no_shows(now)
+        await self.ask_for_check_ins(now)
         return sent
+
+    async def ask_for_check_ins(self, now: datetime) -> None:
+        """Each side of a session that just ended is asked for a check-in, once."""
+        async with self.db() as db:
+            told = await ask_for_check_ins(db, now)
+            await db.commit()
+        self.notifier.deliver(told)
 
 
 @contextlib.asynccontextmanager

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from models.agenda import open_action_items_of
 from models.base import utcnow
+from models.goals import goals_at_a_glance
 from models.meetups import Meetup, MeetupStatus, meetups_of
 from models.mentorships import (
     answer_record,
@@ -26,6 +27,7 @@ from server.errors import not_found
 from server.params import int_param
 from server.representations import public_profile as public_profile_json
 from server.services import matching
+from server.services.feedback import mentor_record
 from server.services.meetups import Suggestion, suggestions_for
 from web.rendering import page_user, render
 from web.views.mentor_suggestions import suggestions_for_page
@@ -58,6 +60,7 @@ async def render_dashboard(
         sessions = await sessions_of(db, user.id, since=now)
         await matching.expire_requests(db, now, request.app[keys.SETTINGS].request_expiry_hours)
         mentorships = await mentorships_of(db, user.id)
+        goals = await goals_at_a_glance(db, [m.id for m in mentorships])
         action_items = await open_action_items_of(db, user.id)
         meetups = await meetups_of(db, user.id, since=now)
         # Asked by people with no contact yet: shown apart, as requests, until answered.
@@ -89,6 +92,7 @@ async def render_dashboard(
             "mentorships": mentorships,
             "mentor_suggestions": mentor_suggestions,
             "expiry_hours": request.app[keys.SETTINGS].request_expiry_hours,
+            "goals": goals,
             "people": people,
             "now": now,
             "asked": "asked" in request.query,
@@ -155,6 +159,7 @@ async def render_profile(
             for t in (await last_login_at(db, person.id), await last_answer_at(db, person.id))
             if t
         ]
+        mentor_line = await mentor_record(db, person.id) if person.has_role("mentor") else None
     return await render(
         request,
         "profile.html",
@@ -166,6 +171,7 @@ async def render_profile(
             "record": record,
             "last_active": max(active) if active else None,
             "now": utcnow(),
+            "mentor_line": mentor_line,
             "ask": ask or {"form": {}, "errors": {}},
         },
         status=status,

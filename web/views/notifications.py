@@ -29,6 +29,8 @@ LABELS = {
     NotificationKind.ACTION_ITEM_ASSIGNED: "An action item is assigned to you",
     NotificationKind.REMINDER: "Reminders 24 hours and 15 minutes before",
     NotificationKind.NO_SHOW: "Someone did not join a session",
+    NotificationKind.CHECK_IN: "A check-in after a session",
+    NotificationKind.MENTORSHIP_ENDED: "A mentorship is ended",
 }
 
 
