@@ -179,14 +179,3 @@ async def last_login_at(db: AsyncSession, user_id: int) -> datetime | None:
     )
     value: datetime | None = result.scalar_one()
     return value
-
-
-async def grant_role(db: AsyncSession, email: str, role: str) -> User | None:
-    """Give the user with this address `role` (kept once); None when nobody has the address."""
-    user = await get_user_by_email(db, email)
-    if user is None:
-        return None
-    if role not in user.roles:
-        user.roles = sorted({*user.roles, role})  # a new list, so the JSON column sees the change
-        db.add(user)
-    return user

@@ -122,7 +122,7 @@ async def test_cli_grants_admin(
     assert code == 0
     assert (await client.post("/api/v1/admin/matching/run", headers=JSON)).status == 200
     code, errors = await _grant(env, "nobody@example.org")
-    assert code == 1 and "no account" in errors
+    assert code == 1 and "account with that e-mail address" in errors
 
 
 async def _grant(env: dict[str, str], email: str) -> tuple[int, str]:
