@@ -9,6 +9,7 @@ from server.api import (
     agenda,
     bookings,
     calendars,
+    check_ins,
     meetups,
     mentorships,
     no_shows,
@@ -34,6 +35,7 @@ AREAS: list[ApiRoutes] = [
     calendars.routes,
     notifications.routes,
     no_shows.routes,
+    check_ins.routes,
 ]
 
 

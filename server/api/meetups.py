@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from models.base import utcnow
-from models.meetups import Meetup, get_meetup_for, meetups_of
+from models.meetups import AttendanceMode, Meetup, get_meetup_for, meetups_of
 from models.places import ATTRIBUTION
 from models.users import users_by_ids
 from server import keys
@@ -17,10 +17,11 @@ from server.calendar import meetup_ics
 from server.db import unit_of_work
 from server.errors import ApiError, not_found, read_json
 from server.params import int_param
-from server.schemas import MeetupIn, RescheduleIn
+from server.schemas import MeetupIn, RescheduleIn, RsvpIn
 from server.services import meetups as service
 from server.services.activity_notices import meetup_answered, meetup_proposed
 from server.services.calendar_feed import site_of
+from server.services.meetup_sessions import rsvp as rsvp_service
 from server.services.meetups import Suggestion
 
 routes = ApiRoutes("meetups")
@@ -42,16 +43,19 @@ def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def meetup_json(meetup: Meetup) -> dict[str, Any]:
-    """A meetup and everyone's answer."""
+    """A meetup, everyone's answer and how they come: the place is the only location in it."""
     return {
         "id": meetup.id,
         "proposer_id": meetup.proposer_id,
+        "mode": meetup.mode.value,
+        "session_id": meetup.session_id,
         "place": {"name": meetup.place_name, "country": meetup.place_country},
         "starts_at": meetup.starts_at.isoformat(),
         "duration_minutes": meetup.duration_minutes,
         "status": meetup.status.value,
         "participants": [
-            {"user_id": p.user_id, "response": p.response.value} for p in meetup.participants
+            {"user_id": p.user_id, "response": p.response.value, "attendance": p.attendance.value}
+            for p in meetup.participants
         ],
         "ics_url": f"/api/v1/meetups/{meetup.id}.ics",
     }
@@ -135,6 +139,23 @@ async def accept(request: web.Request) -> web.Response:
 @routes.route("POST", "/meetups/{meetup_id}/decline", "Decline a meetup")
 async def decline(request: web.Request) -> web.Response:
     return await _answer(request, accept=False)
+
+
+@routes.route(
+    "POST",
+    "/meetups/{meetup_id}/rsvp",
+    "Say how I come: in person, remote (by video) or declined",
+    body=RsvpIn,
+)
+async def rsvp(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, RsvpIn)
+    attendance = AttendanceMode(data.attendance)
+    async with unit_of_work(request.app) as db:
+        meetup = await rsvp_service(db, user, int_param(request, "meetup_id"), attendance, utcnow())
+        told = await meetup_answered(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
+    return web.json_response({"meetup": meetup_json(meetup)})
 
 
 @routes.route(

@@ -27,7 +27,14 @@ from models.geo import (
     within_banded_reach,
 )
 from models.meeting_place import Objective, suggest_meeting_place
-from models.meetups import Meetup, MeetupParticipant, Response, get_meetup_for
+from models.meetups import (
+    AttendanceMode,
+    Meetup,
+    MeetupMode,
+    MeetupParticipant,
+    Response,
+    get_meetup_for,
+)
 from models.mentorships import MentorshipStatus, mentorships_of
 from models.nearby import group_by_metro
 from models.office_hours import (
@@ -43,6 +50,7 @@ from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import MeetupIn
 from server.services.contact import unreachable
 from server.services.geocoding import Geocoding
+from server.services.meetup_sessions import sync_session
 
 MATCH_HINTS = 3
 METRO_RADIUS_KM = 50.0
@@ -335,7 +343,12 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
         place_longitude=located.longitude,
         starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
-        participants=[MeetupParticipant(user_id=user.id, response=Response.ACCEPTED)]
+        mode=MeetupMode(data.mode),
+        participants=[
+            MeetupParticipant(
+                user_id=user.id, response=Response.ACCEPTED, attendance=AttendanceMode.IN_PERSON
+            )
+        ]
         + [MeetupParticipant(user_id=uid, is_request=uid in asked) for uid in sorted(invited)],
     )
     meetup.settle()
@@ -354,7 +367,7 @@ async def answer(db: AsyncSession, user: User, meetup_id: int, *, accept: bool) 
     mine.response = Response.ACCEPTED if accept else Response.DECLINED
     mine.is_request = False
     meetup.settle()
-    await db.flush()
+    await sync_session(db, meetup, utcnow())
     return meetup
 
 
@@ -370,5 +383,5 @@ async def reschedule(db: AsyncSession, user: User, meetup_id: int, starts_at: da
             Response.ACCEPTED if participant.user_id == user.id else Response.PENDING
         )
     meetup.settle()
-    await db.flush()
+    await sync_session(db, meetup, utcnow())
     return meetup
