@@ -159,3 +159,72 @@ async def test_rsvp_room_limit_check_in_and_no_shows(
     )
     marks = (await (await host.get(f"/api/v1/sessions/{session_id}/no-shows")).json())["no_shows"]
     assert [m["user_id"] for m in marks] == [e_user["id"]]
+
+
+async def test_office_hours_turned_hybrid_invite_exactly_those_within_reach(
+    client: Client, make_client: MakeClient
+) -> None:
+    host, host_user = await _person(make_client, "oh0@example.org", "mentor", "Berlin", "DE")
+    starts = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    created = await host.post(
+        "/api/v1/office-hours",
+        json={
+            "title": "CV clinic",
+            "starts_at": starts.isoformat(),
+            "duration_minutes": 60,
+            "capacity": 10,
+        },
+    )
+    assert created.status == 201, await created.text()
+    series_id = (await created.json())["office_hours"]["id"]
+    people = {
+        "potsdam": await _person(make_client, "oh1@example.org", "mentee", "Potsdam", "DE"),
+        "berlin": await _person(make_client, "oh2@example.org", "mentee", "Berlin", "DE"),
+        "stays_home": await _person(make_client, "oh3@example.org", "mentee", "Berlin", "DE", km=0),
+        "munich": await _person(make_client, "oh4@example.org", "mentee", "Munich", "DE"),
+        "private": await _person(make_client, "oh5@example.org", "mentee", "Berlin", "DE"),
+    }
+    await people["private"][0].patch("/api/v1/me", json={"open_to_meetups": False})
+    for browser, _ in people.values():
+        registered = await browser.post(f"/api/v1/office-hours/{series_id}/register", headers=JSON)
+        assert registered.status == 200, await registered.text()
+    ids = {key: user["id"] for key, (_, user) in people.items()}
+
+    munich = people["munich"][0]
+    url = f"/api/v1/office-hours/{series_id}/hybrid"
+    assert (await munich.post(url, json={"starts_at": starts.isoformat()})).status == 404
+    made = await host.post(url, json={"starts_at": starts.isoformat()})
+    assert made.status == 201, await made.text()
+    meetup = (await made.json())["meetup"]
+    how = {p["user_id"]: (p["attendance"], p["response"]) for p in meetup["participants"]}
+    assert how == {
+        host_user["id"]: ("in_person", "accepted"),
+        ids["potsdam"]: ("in_person", "pending"),
+        ids["berlin"]: ("in_person", "pending"),
+        ids["stays_home"]: ("remote", "accepted"),
+        ids["munich"]: ("remote", "accepted"),
+        ids["private"]: ("remote", "accepted"),
+    }
+    assert meetup["mode"] == "hybrid" and meetup["place"]["country"] == "Germany"
+    assert meetup["place"]["name"] in {"Berlin", "Potsdam"}  # a real city, not a midpoint
+    session = await (await munich.get(f"/api/v1/sessions/{meetup['session_id']}")).json()
+    assert session["session"]["kind"] == "office_hours"  # the SFU room takes the remote people
+    assert session["session"]["starts_at"] == starts.isoformat()
+    again = await host.post(url, json={"starts_at": starts.isoformat()})
+    assert again.status == 409
+
+    # Privacy: a remote attendee learns the place and who comes how, and nothing finer.
+    seen = await (await munich.get("/api/v1/meetups")).text()
+    for leak in ("lat", "lon", "km", "band", "travel", "distance"):
+        assert leak not in seen.lower()
+
+    extra = starts + timedelta(days=3, hours=2)
+    made = await host.post(
+        url, json={"starts_at": extra.isoformat(), "place": {"name": "Potsdam", "country": "DE"}}
+    )
+    assert made.status == 201, await made.text()
+    second = (await made.json())["meetup"]
+    assert second["place"]["name"] == "Potsdam" and second["session_id"] != meetup["session_id"]
+    occurrence = await (await munich.get(f"/api/v1/sessions/{second['session_id']}")).json()
+    assert occurrence["session"]["starts_at"] == extra.isoformat()
+    assert ids["munich"] in occurrence["session"]["participant_ids"]

@@ -17,10 +17,11 @@ from server.calendar import meetup_ics
 from server.db import unit_of_work
 from server.errors import ApiError, not_found, read_json
 from server.params import int_param
-from server.schemas import MeetupIn, RescheduleIn, RsvpIn
+from server.schemas import HybridOfficeHoursIn, MeetupIn, RescheduleIn, RsvpIn
 from server.services import meetups as service
 from server.services.activity_notices import meetup_answered, meetup_proposed
 from server.services.calendar_feed import site_of
+from server.services.hybrid_office_hours import make_hybrid
 from server.services.meetup_sessions import rsvp as rsvp_service
 from server.services.meetups import Suggestion
 
@@ -187,3 +188,21 @@ async def ics(request: web.Request) -> web.Response:
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="tandem-meetup-{meetup.id}.ics"'},
     )
+
+
+@routes.route(
+    "POST",
+    "/office-hours/{office_hours_id}/hybrid",
+    "Turn an occurrence hybrid: nearby attendees meet in person, the rest join by video",
+    body=HybridOfficeHoursIn,
+    status=201,
+)
+async def hybrid(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, HybridOfficeHoursIn)
+    series_id = int_param(request, "office_hours_id")
+    async with unit_of_work(request.app) as db:
+        meetup = await make_hybrid(db, request.app[keys.GEOCODING], user, series_id, data, utcnow())
+        told = await meetup_proposed(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
+    return web.json_response({"meetup": meetup_json(meetup)}, status=201)

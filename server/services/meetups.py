@@ -277,33 +277,56 @@ async def _groups(
     found: list[Suggestion] = []
     for each in series:
         members = _spots([profiles[uid] for uid in sorted(member_ids[each.id]) if uid in profiles])
-        if len(members) < 3:  # a pair is a match, not a group
-            continue
-        groups = group_by_metro(
-            [p.user_id for p in members],
-            [p.lat for p in members],
-            [p.lon for p in members],
-            radius_km=METRO_RADIUS_KM,
-            min_size=3,
-        )
-        by_id = {p.user_id: p for p in members}
-        for group in groups:
-            others = [by_id[int(str(uid))] for uid in group if uid != user.id]
-            # Everyone's own reach counts, in bands, as for pairs.
-            others = [other for other in others if _within_reach(me, other)]
-            if user.id in group and len(others) >= 2:
-                found.append(
-                    _suggest(
-                        cities,
-                        me,
-                        others,
-                        "group",
-                        f"{len(others) + 1} people from “{each.title}” live in your area.",
-                        now,
-                        objective=Objective.LEAST_TOTAL,
-                    )
+        others = _metro_group(me, members)
+        if len(others) >= 2:
+            found.append(
+                _suggest(
+                    cities,
+                    me,
+                    others,
+                    "group",
+                    f"{len(others) + 1} people from “{each.title}” live in your area.",
+                    now,
+                    objective=Objective.LEAST_TOTAL,
                 )
+            )
     return found
+
+
+def _metro_group(me: _Spot, members: list[_Spot]) -> list[_Spot]:
+    """The others in `me`'s metro-area group (three or more) who are within banded reach."""
+    if len(members) < 3:  # a pair is a match, not a group
+        return []
+    groups = group_by_metro(
+        [p.user_id for p in members],
+        [p.lat for p in members],
+        [p.lon for p in members],
+        radius_km=METRO_RADIUS_KM,
+        min_size=3,
+    )
+    by_id = {p.user_id: p for p in members}
+    mine = next((g for g in groups if me.user_id in g), [])
+    others = [by_id[int(str(uid))] for uid in mine if uid != me.user_id]
+    # Everyone's own reach counts, in bands, as for pairs.
+    return [other for other in others if _within_reach(me, other)]
+
+
+async def nearby_group(
+    db: AsyncSession, cities: CityTable, host_id: int, member_ids: set[int]
+) -> tuple[set[int], Place] | None:
+    """Of `member_ids`, those who could meet `host_id` in person, and the place that costs the
+    group least travel; None when the host cannot meet (no city, or meetups off)."""
+    profiles = await _profiles(db, member_ids | {host_id})
+    me = _spot(profiles.get(host_id))
+    if me is None:
+        return None
+    everyone = sorted(member_ids | {host_id})
+    others = _metro_group(me, _spots([profiles[u] for u in everyone if u in profiles]))
+    group = [me, *others]
+    meeting = suggest_meeting_place(
+        cities, [p.lat for p in group], [p.lon for p in group], objective=Objective.LEAST_TOTAL
+    )
+    return {o.user_id for o in others}, meeting.place
 
 
 async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: MeetupIn) -> Meetup:
