@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ from server import keys
 from server.services.reminders import Reminders
 from tests.conftest import JSON, Client, MakeClient, signup
 from tests.test_meetups_api import _pair_up, _person
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 async def _meetup(
@@ -228,3 +231,56 @@ async def test_office_hours_turned_hybrid_invite_exactly_those_within_reach(
     occurrence = await (await munich.get(f"/api/v1/sessions/{second['session_id']}")).json()
     assert occurrence["session"]["starts_at"] == extra.isoformat()
     assert ids["munich"] in occurrence["session"]["participant_ids"]
+
+
+async def test_meetup_page_shows_who_comes_how_and_no_one_elses_whereabouts(
+    client: Client, make_client: MakeClient
+) -> None:
+    host, host_user = await _person(make_client, "p0@example.org", "mentor", "Berlin", "DE")
+    remote, remote_user = await _person(make_client, "p1@example.org", "mentee", "Hamburg", "DE")
+    there, there_user = await _person(make_client, "p2@example.org", "mentee", "Potsdam", "DE")
+    starts = utcnow().replace(microsecond=0) + timedelta(minutes=5)
+    meetup = await _meetup(host, [remote_user["id"], there_user["id"]], starts)
+    await _rsvp(remote, meetup["id"], "remote")
+    await _rsvp(there, meetup["id"], "in_person")
+    meetup = (await (await host.get("/api/v1/meetups")).json())["meetups"][0]
+    path = f"/meetups/{meetup['id']}"
+
+    seen = await (await remote.get(path)).text()
+    assert "Join by video" in seen and "/room?device=room" not in seen
+    assert 'href="geo:52.52' in seen and "https://www.openstreetmap.org/?mlat=52.52" in seen
+    assert "At the place" in seen and "By video" in seen and "P2" in seen
+    for elsewhere in ("Potsdam", "Hamburg", " km"):  # only the meeting place is named
+        assert elsewhere not in seen
+    assert 'name="code"' not in seen
+
+    page = await (await there.get(f"{path}?code=123456")).text()
+    assert "Join by video" not in page and "/room?device=room" in page
+    assert 'name="code"' in page and 'value="123456"' in page
+    token = TOKEN.search(page)
+    assert token is not None
+    code = (await (await host.get(f"/api/v1/sessions/{meetup['session_id']}/check-in")).json())[
+        "code"
+    ]
+    checked = await there.post(
+        f"{path}/check-in", data={"csrf_token": token.group(1), "code": code}
+    )
+    assert checked.status == 200 and "You are checked in." in await checked.text()
+    remote_token = TOKEN.search(seen)
+    assert remote_token is not None
+    mistyped = await remote.post(
+        f"{path}/check-in", data={"csrf_token": remote_token.group(1), "code": "12"}
+    )
+    assert mistyped.status == 422 and "not this meetup" in await mistyped.text()
+    wrong = await remote.post(
+        f"{path}/check-in", data={"csrf_token": remote_token.group(1), "code": code}
+    )
+    assert wrong.status == 200  # the code works for remote people too: one came after all
+    assert "checked in" in await wrong.text()
+
+    hosted = await (await host.get(path)).text()
+    assert code in hosted and "check-in.svg" in hosted and "checked in" in hosted
+    room = await (await there.get(f"/sessions/{meetup['session_id']}/room?device=room")).text()
+    assert "Berlin table · 2 people" in room and 'data-device="room"' in room
+    posing = await (await remote.get(f"/sessions/{meetup['session_id']}/room?device=room")).text()
+    assert "table ·" not in posing and "data-device" not in posing

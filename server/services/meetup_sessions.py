@@ -215,3 +215,20 @@ def _refuse_outside_window(session: MentoringSession, now: datetime) -> None:
         raise ApiError(
             409, "not_open", "Check-in opens shortly before the start and closes at the end."
         )
+
+
+async def venue_label(db: AsyncSession, session_id: int, user_id: int) -> str | None:
+    """How the venue's shared laptop appears in the call ("Berlin table · 3 people"); None
+    unless the user comes in person to this session's meetup, so nobody remote poses as it."""
+    meetup = await meetup_of_session(db, session_id)
+    if meetup is None:
+        return None
+    there = [
+        p.user_id
+        for p in meetup.participants
+        if p.response == Response.ACCEPTED and p.attendance == AttendanceMode.IN_PERSON
+    ]
+    if user_id not in there:
+        return None
+    people = "1 person" if len(there) == 1 else f"{len(there)} people"
+    return f"{meetup.place_name} table · {people}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from models.base import utcnow
+from models.meetups import meetup_of_session
 from models.sessions import JOIN_EARLY, get_session_for
 from models.users import get_profile, users_by_ids
 from server.calendar import add_to_calendar_links
@@ -25,6 +26,7 @@ async def session_page(request: web.Request) -> web.Response:
             raise not_found("session")
         people = await users_by_ids(db, session.participant_ids)
         viewer_zone = (await get_profile(db, user.id)).timezone
+        meetup = await meetup_of_session(db, session.id)
     now = utcnow()
     return await render(
         request,
@@ -39,6 +41,7 @@ async def session_page(request: web.Request) -> web.Response:
             "people_names": {uid: u.name for uid, u in people.items()},
             "join_early_minutes": int(JOIN_EARLY.total_seconds() // 60),
             "calendar_links": add_to_calendar_links(session, site_of(request.app)),
+            "meetup": meetup,
         },
     )
 
