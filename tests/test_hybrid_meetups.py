@@ -215,6 +215,11 @@ async def test_office_hours_turned_hybrid_invite_exactly_those_within_reach(
     assert session["session"]["starts_at"] == starts.isoformat()
     again = await host.post(url, json={"starts_at": starts.isoformat()})
     assert again.status == 409
+    moved = await host.post(
+        f"/api/v1/meetups/{meetup['id']}/reschedule",
+        json={"starts_at": (starts + timedelta(hours=1)).isoformat()},
+    )
+    assert moved.status == 409  # the occurrence and its meetup never disagree about the time
 
     # Privacy: a remote attendee learns the place and who comes how, and nothing finer.
     seen = await (await munich.get("/api/v1/meetups")).text()
@@ -255,7 +260,7 @@ async def test_meetup_page_shows_who_comes_how_and_no_one_elses_whereabouts(
     assert 'name="code"' not in seen
 
     page = await (await there.get(f"{path}?code=123456")).text()
-    assert "Join by video" not in page and "/room?device=room" in page
+    assert "Join by video" not in page and "/room?device=room" not in page  # the host's laptop
     assert 'name="code"' in page and 'value="123456"' in page
     token = TOKEN.search(page)
     assert token is not None
@@ -280,6 +285,7 @@ async def test_meetup_page_shows_who_comes_how_and_no_one_elses_whereabouts(
 
     hosted = await (await host.get(path)).text()
     assert code in hosted and "check-in.svg" in hosted and "checked in" in hosted
+    assert "/room?device=room" in hosted
     room = await (await there.get(f"/sessions/{meetup['session_id']}/room?device=room")).text()
     assert "Berlin table · 2 people" in room and 'data-device="room"' in room
     posing = await (await remote.get(f"/sessions/{meetup['session_id']}/room?device=room")).text()

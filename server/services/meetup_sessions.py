@@ -98,6 +98,12 @@ async def sync_session(db: AsyncSession, meetup: Meetup, now: datetime) -> Mento
         meetup.check_in_code = meetup.check_in_code or new_check_in_code()
         await carry_over(db, session)
     if session.office_hours_id is not None:
+        if session.starts_at != meetup.starts_at:
+            raise ApiError(
+                409,
+                "office_hours_time",
+                "This meetup is an office-hours occurrence: it keeps the occurrence's time.",
+            )
         return session  # an occurrence keeps its registrants; the meetup only adds a place
     if (session.starts_at, session.duration_minutes) != (meetup.starts_at, meetup.duration_minutes):
         session.starts_at, session.duration_minutes = meetup.starts_at, meetup.duration_minutes
