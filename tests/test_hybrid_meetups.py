@@ -288,5 +288,10 @@ async def test_meetup_page_shows_who_comes_how_and_no_one_elses_whereabouts(
     assert "/room?device=room" in hosted
     room = await (await there.get(f"/sessions/{meetup['session_id']}/room?device=room")).text()
     assert "Berlin table · 2 people" in room and 'data-device="room"' in room
+    session_page = await (await there.get(f"/sessions/{meetup['session_id']}")).text()
+    assert "Hybrid meetup" in session_page and f'href="{path}"' in session_page
+    assert "Join the call" not in session_page  # who joins how is decided on the meetup page
+    dashboard = await (await there.get("/dashboard")).text()
+    assert f'href="/sessions/{meetup["session_id"]}/room"' not in dashboard
     posing = await (await remote.get(f"/sessions/{meetup['session_id']}/room?device=room")).text()
     assert "table ·" not in posing and "data-device" not in posing
