@@ -35,6 +35,21 @@ class Response(enum.StrEnum):
     DECLINED = "declined"
 
 
+class MeetupMode(enum.StrEnum):
+    """Everyone at the place, or some there and the others by video."""
+
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+
+
+class AttendanceMode(enum.StrEnum):
+    """How one participant takes part in a meetup."""
+
+    IN_PERSON = "in_person"
+    REMOTE = "remote"
+    DECLINED = "declined"
+
+
 class Meetup(Base):
     """A proposed in-person meeting in a public place (a city), never at someone's home."""
 
@@ -52,6 +67,15 @@ class Meetup(Base):
     status: Mapped[MeetupStatus] = mapped_column(
         _enum(MeetupStatus, 16), default=MeetupStatus.PROPOSED
     )
+    mode: Mapped[MeetupMode] = mapped_column(
+        _enum(MeetupMode, 16), default=MeetupMode.IN_PERSON, server_default="in_person"
+    )
+    # The session it became once accepted: agenda, notes, action items, room and attendance.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # What the host shows at the venue; participants enter it to check in.
+    check_in_code: Mapped[str] = mapped_column(String(12), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -69,8 +93,20 @@ class Meetup(Base):
         return next((p for p in self.participants if p.user_id == user_id), None)
 
     def settle(self) -> None:
-        """Derive the meetup's status from everyone's answers."""
+        """Derive the meetup's status from everyone's answers.
+
+        A pair's meetup needs both; a hybrid group meets once anyone besides the proposer comes,
+        and is off only when everyone else declined."""
         answers = {p.response for p in self.participants}
+        if self.mode == MeetupMode.HYBRID:
+            others = {p.response for p in self.participants if p.user_id != self.proposer_id}
+            if others == {Response.DECLINED}:
+                self.status = MeetupStatus.DECLINED
+            elif Response.ACCEPTED in others:
+                self.status = MeetupStatus.ACCEPTED
+            else:
+                self.status = MeetupStatus.PROPOSED
+            return
         if Response.DECLINED in answers:
             self.status = MeetupStatus.DECLINED
         elif answers == {Response.ACCEPTED}:
@@ -93,6 +129,11 @@ class MeetupParticipant(Base):
     response: Mapped[Response] = mapped_column(_enum(Response, 16), default=Response.PENDING)
     # Asked by someone they had no contact with: shown as a request until they accept.
     is_request: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    attendance: Mapped[AttendanceMode] = mapped_column(
+        _enum(AttendanceMode, 16), default=AttendanceMode.IN_PERSON, server_default="in_person"
+    )
+    # Wrong check-in codes typed: after a few, only the host can tick this person in.
+    check_in_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class GeocodeCacheEntry(Base):
@@ -114,6 +155,16 @@ async def get_meetup_for(db: AsyncSession, meetup_id: int, user_id: int) -> Meet
         select(Meetup)
         .join(MeetupParticipant)
         .where(Meetup.id == meetup_id, MeetupParticipant.user_id == user_id)
+        .options(selectinload(Meetup.participants))
+    )
+    return result.scalars().first()
+
+
+async def meetup_of_session(db: AsyncSession, session_id: int) -> Meetup | None:
+    """The meetup that owns this session, if any."""
+    result = await db.execute(
+        select(Meetup)
+        .where(Meetup.session_id == session_id)
         .options(selectinload(Meetup.participants))
     )
     return result.scalars().first()

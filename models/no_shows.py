@@ -1,4 +1,4 @@
-"""No-shows: a side that never joined a session's room within the grace period."""
+"""No-shows: a side that neither joined a session's room nor checked in at its place in time."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
+from models.check_ins import CheckIn
 from models.sessions import Attendance, MentoringSession, SessionKind, with_participants
 
 GRACE = timedelta(minutes=10)
@@ -31,11 +32,13 @@ class NoShow(Base):
 
 
 async def sessions_to_check(db: AsyncSession, now: datetime) -> Sequence[MentoringSession]:
-    """One-on-one sessions whose grace period ended in the last day, not cancelled."""
+    """One-on-one and meetup sessions whose grace period ended in the last day, not cancelled."""
     result = await db.execute(
         select(MentoringSession)
         .where(
-            MentoringSession.kind == SessionKind.ONE_ON_ONE,
+            MentoringSession.kind.in_(
+                [SessionKind.ONE_ON_ONE, SessionKind.IN_PERSON, SessionKind.HYBRID]
+            ),
             MentoringSession.cancelled_at.is_(None),
             MentoringSession.starts_at <= now - GRACE,
             MentoringSession.starts_at > now - timedelta(days=1),
@@ -46,15 +49,21 @@ async def sessions_to_check(db: AsyncSession, now: datetime) -> Sequence[Mentori
 
 
 async def absentees(db: AsyncSession, session: MentoringSession) -> list[int]:
-    """Participants who did not join within the grace period and are not yet marked."""
+    """Participants who neither joined nor checked in within the grace period, not yet marked."""
     joined = await db.execute(
         select(Attendance.user_id).where(
             Attendance.session_id == session.id,
             Attendance.joined_at <= session.starts_at + GRACE,
         )
     )
+    checked_in = await db.execute(
+        select(CheckIn.user_id).where(
+            CheckIn.session_id == session.id,
+            CheckIn.checked_in_at <= session.starts_at + GRACE,
+        )
+    )
     marked = await db.execute(select(NoShow.user_id).where(NoShow.session_id == session.id))
-    present = set(joined.scalars()) | set(marked.scalars())
+    present = set(joined.scalars()) | set(checked_in.scalars()) | set(marked.scalars())
     return [uid for uid in session.participant_ids if uid not in present]
 
 

@@ -133,6 +133,7 @@ class CityTable:
         self.populations = np.array([c["population"] for c in cities], dtype=np.int64)
         self.lats = np.array([c["latitude"] for c in cities], dtype=np.float64)
         self.lons = np.array([c["longitude"] for c in cities], dtype=np.float64)
+        self.timezones = [c["timezone"] or "UTC" for c in cities]
         self._build_name_index(cities)
         self._trees: dict[int, tuple[cKDTree, NDArray[np.intp]]] = {}
 
@@ -284,6 +285,11 @@ class CityTable:
         picked = rows[found[hit]]
         km = haversine_km_array(lat, lon, self.lats[picked], self.lons[picked])
         return [(int(r), float(d)) for r, d in zip(picked, km, strict=True) if d <= max_km]
+
+    def timezone_at(self, lat: float, lon: float) -> str:
+        """The time zone of the city nearest a point (a meeting place), for its local time."""
+        found = self.nearest(lat, lon)
+        return self.timezones[found[0][0]] if found else "UTC"
 
     def locate(self, lat: float, lon: float, *, max_km: float = 100.0) -> list[tuple[int, float]]:
         """(row, km) for the cities a point may belong to, best first, favouring larger places.

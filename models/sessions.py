@@ -18,10 +18,13 @@ JOIN_EARLY = timedelta(minutes=10)
 
 
 class SessionKind(enum.StrEnum):
-    """A private call between a pair, or a mentor's group office hours."""
+    """A private call between a pair, a mentor's group office hours, or an accepted meetup:
+    everyone at one place (in_person), or some there and others by video (hybrid)."""
 
     ONE_ON_ONE = "one_on_one"
     OFFICE_HOURS = "office_hours"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
 
 
 class Invitation(enum.StrEnum):

@@ -224,6 +224,21 @@ class MeetupIn(Strict):
     place: PlaceIn
     starts_at: UtcDatetime
     duration_minutes: Annotated[int, Field(ge=15, le=720)] = 90
+    mode: Literal["in_person", "hybrid"] = "in_person"
+
+
+class RsvpIn(Strict):
+    attendance: Literal["in_person", "remote", "declined"]
+
+
+class CheckInIn(Strict):
+    code: Annotated[str, Field(min_length=1, max_length=12)] | None = None
+    user_id: int | None = None
+
+
+class HybridOfficeHoursIn(Strict):
+    starts_at: UtcDatetime
+    place: PlaceIn | None = None
 
 
 class RescheduleIn(Strict):

@@ -22,6 +22,7 @@ from server.db import unit_of_work
 from server.errors import error_response
 from server.params import parse_id
 from server.security import InvalidJoinToken, JoinToken
+from server.services.meetup_sessions import venue_label
 from server.services.rooms import (
     RoomRefused,
     admit,
@@ -116,13 +117,17 @@ async def _room_socket(request: web.Request, endpoint: Endpoint) -> web.StreamRe
             await endpoint.admission(db, session_id, user.id, utcnow())
         except RoomRefused as exc:
             return error_response(exc.status, exc.code, exc.message)
+        # The venue laptop of a hybrid meetup shows as the place, not as whoever logged in.
+        venue = None
+        if request.query.get("device") == "room":
+            venue = await venue_label(db, session_id, user.id)
 
     timing = request.app[keys.ROOM_TIMING]
     ws = web.WebSocketResponse(heartbeat=timing.heartbeat, max_msg_size=m.HARD_MAX_BYTES)
     await ws.prepare(request)
     peer = Peer(
         user_id=user.id,
-        name=user.name,
+        name=venue or user.name,
         bucket=TokenBucket(rate=MESSAGES_PER_SECOND, burst=endpoint.burst),
     )
     writer = asyncio.create_task(peer.pump(ws.send_str, _closer(ws)))

@@ -68,6 +68,8 @@ def setup_web(app: web.Application) -> None:
     r.add_post("/meetups/{meetup_id}/answer", meetups.answer_submit)
     r.add_get("/meetups/{meetup_id}", meetups.meetup_page)
     r.add_post("/meetups/{meetup_id}/reschedule", meetups.reschedule_submit)
+    r.add_post("/meetups/{meetup_id}/rsvp", meetups.rsvp_submit)
+    r.add_post("/meetups/{meetup_id}/check-in", meetups.check_in_submit)
     r.add_get("/office-hours", office_hours.office_hours_page)
     r.add_post("/office-hours", office_hours.create_submit)
     r.add_post("/office-hours/{office_hours_id}/registration", office_hours.register_submit)

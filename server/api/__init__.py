@@ -11,6 +11,7 @@ from server.api import (
     agenda,
     bookings,
     calendars,
+    check_ins,
     feedback,
     goals,
     matching,
@@ -46,6 +47,7 @@ AREAS: list[ApiRoutes] = [
     progress.routes,
     feedback.routes,
     admin.routes,
+    check_ins.routes,
 ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from models.base import utcnow
-from models.meetups import Meetup, get_meetup_for, meetups_of
+from models.meetups import AttendanceMode, Meetup, get_meetup_for, meetups_of
 from models.places import ATTRIBUTION
 from models.users import users_by_ids
 from server import keys
@@ -17,10 +17,12 @@ from server.calendar import meetup_ics
 from server.db import unit_of_work
 from server.errors import ApiError, not_found, read_json
 from server.params import int_param
-from server.schemas import MeetupIn, RescheduleIn
+from server.schemas import HybridOfficeHoursIn, MeetupIn, RescheduleIn, RsvpIn
 from server.services import meetups as service
 from server.services.activity_notices import meetup_answered, meetup_proposed
 from server.services.calendar_feed import site_of
+from server.services.hybrid_office_hours import make_hybrid
+from server.services.meetup_sessions import rsvp as rsvp_service
 from server.services.meetups import Suggestion
 
 routes = ApiRoutes("meetups")
@@ -42,16 +44,19 @@ def suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def meetup_json(meetup: Meetup) -> dict[str, Any]:
-    """A meetup and everyone's answer."""
+    """A meetup, everyone's answer and how they come: the place is the only location in it."""
     return {
         "id": meetup.id,
         "proposer_id": meetup.proposer_id,
+        "mode": meetup.mode.value,
+        "session_id": meetup.session_id,
         "place": {"name": meetup.place_name, "country": meetup.place_country},
         "starts_at": meetup.starts_at.isoformat(),
         "duration_minutes": meetup.duration_minutes,
         "status": meetup.status.value,
         "participants": [
-            {"user_id": p.user_id, "response": p.response.value} for p in meetup.participants
+            {"user_id": p.user_id, "response": p.response.value, "attendance": p.attendance.value}
+            for p in meetup.participants
         ],
         "ics_url": f"/api/v1/meetups/{meetup.id}.ics",
     }
@@ -139,6 +144,23 @@ async def decline(request: web.Request) -> web.Response:
 
 @routes.route(
     "POST",
+    "/meetups/{meetup_id}/rsvp",
+    "Say how I come: in person, remote (by video) or declined",
+    body=RsvpIn,
+)
+async def rsvp(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, RsvpIn)
+    attendance = AttendanceMode(data.attendance)
+    async with unit_of_work(request.app) as db:
+        meetup = await rsvp_service(db, user, int_param(request, "meetup_id"), attendance, utcnow())
+        told = await meetup_answered(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
+    return web.json_response({"meetup": meetup_json(meetup)})
+
+
+@routes.route(
+    "POST",
     "/meetups/{meetup_id}/reschedule",
     "Move a meetup; others answer again",
     body=RescheduleIn,
@@ -166,3 +188,21 @@ async def ics(request: web.Request) -> web.Response:
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="tandem-meetup-{meetup.id}.ics"'},
     )
+
+
+@routes.route(
+    "POST",
+    "/office-hours/{office_hours_id}/hybrid",
+    "Turn an occurrence hybrid: nearby attendees meet in person, the rest join by video",
+    body=HybridOfficeHoursIn,
+    status=201,
+)
+async def hybrid(request: web.Request) -> web.Response:
+    user = await require_user(request)
+    data = await read_json(request, HybridOfficeHoursIn)
+    series_id = int_param(request, "office_hours_id")
+    async with unit_of_work(request.app) as db:
+        meetup = await make_hybrid(db, request.app[keys.GEOCODING], user, series_id, data, utcnow())
+        told = await meetup_proposed(db, meetup, user)
+    request.app[keys.NOTIFIER].deliver(told)
+    return web.json_response({"meetup": meetup_json(meetup)}, status=201)

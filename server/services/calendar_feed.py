@@ -75,7 +75,8 @@ async def feed_body(db: AsyncSession, site: Site, owner: User, now: datetime) ->
         .order_by(MentoringSession.starts_at)
     )
     sessions = result.scalars().all()
-    meetups = await meetups_of(db, owner.id, since=now - PAST)
+    # An accepted meetup is listed once, as its session.
+    meetups = [m for m in await meetups_of(db, owner.id, since=now - PAST) if m.session_id is None]
     ids = {uid for s in sessions for uid in s.participant_ids}
     ids |= {p.user_id for m in meetups for p in m.participants}
     people = await users_by_ids(db, list(ids))

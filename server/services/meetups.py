@@ -27,7 +27,14 @@ from models.geo import (
     within_banded_reach,
 )
 from models.meeting_place import Objective, suggest_meeting_place
-from models.meetups import Meetup, MeetupParticipant, Response, get_meetup_for
+from models.meetups import (
+    AttendanceMode,
+    Meetup,
+    MeetupMode,
+    MeetupParticipant,
+    Response,
+    get_meetup_for,
+)
 from models.mentorships import MentorshipStatus, mentorships_of
 from models.nearby import group_by_metro
 from models.office_hours import (
@@ -43,6 +50,7 @@ from server.errors import ApiError, not_found, refuse_if_over
 from server.schemas import MeetupIn
 from server.services.contact import unreachable
 from server.services.geocoding import Geocoding
+from server.services.meetup_sessions import sync_session
 
 MATCH_HINTS = 3
 METRO_RADIUS_KM = 50.0
@@ -269,33 +277,56 @@ async def _groups(
     found: list[Suggestion] = []
     for each in series:
         members = _spots([profiles[uid] for uid in sorted(member_ids[each.id]) if uid in profiles])
-        if len(members) < 3:  # a pair is a match, not a group
-            continue
-        groups = group_by_metro(
-            [p.user_id for p in members],
-            [p.lat for p in members],
-            [p.lon for p in members],
-            radius_km=METRO_RADIUS_KM,
-            min_size=3,
-        )
-        by_id = {p.user_id: p for p in members}
-        for group in groups:
-            others = [by_id[int(str(uid))] for uid in group if uid != user.id]
-            # Everyone's own reach counts, in bands, as for pairs.
-            others = [other for other in others if _within_reach(me, other)]
-            if user.id in group and len(others) >= 2:
-                found.append(
-                    _suggest(
-                        cities,
-                        me,
-                        others,
-                        "group",
-                        f"{len(others) + 1} people from “{each.title}” live in your area.",
-                        now,
-                        objective=Objective.LEAST_TOTAL,
-                    )
+        others = _metro_group(me, members)
+        if len(others) >= 2:
+            found.append(
+                _suggest(
+                    cities,
+                    me,
+                    others,
+                    "group",
+                    f"{len(others) + 1} people from “{each.title}” live in your area.",
+                    now,
+                    objective=Objective.LEAST_TOTAL,
                 )
+            )
     return found
+
+
+def _metro_group(me: _Spot, members: list[_Spot]) -> list[_Spot]:
+    """The others in `me`'s metro-area group (three or more) who are within banded reach."""
+    if len(members) < 3:  # a pair is a match, not a group
+        return []
+    groups = group_by_metro(
+        [p.user_id for p in members],
+        [p.lat for p in members],
+        [p.lon for p in members],
+        radius_km=METRO_RADIUS_KM,
+        min_size=3,
+    )
+    by_id = {p.user_id: p for p in members}
+    mine = next((g for g in groups if me.user_id in g), [])
+    others = [by_id[int(str(uid))] for uid in mine if uid != me.user_id]
+    # Everyone's own reach counts, in bands, as for pairs.
+    return [other for other in others if _within_reach(me, other)]
+
+
+async def nearby_group(
+    db: AsyncSession, cities: CityTable, host_id: int, member_ids: set[int]
+) -> tuple[set[int], Place] | None:
+    """Of `member_ids`, those who could meet `host_id` in person, and the place that costs the
+    group least travel; None when the host cannot meet (no city, or meetups off)."""
+    profiles = await _profiles(db, member_ids | {host_id})
+    me = _spot(profiles.get(host_id))
+    if me is None:
+        return None
+    everyone = sorted(member_ids | {host_id})
+    others = _metro_group(me, _spots([profiles[u] for u in everyone if u in profiles]))
+    group = [me, *others]
+    meeting = suggest_meeting_place(
+        cities, [p.lat for p in group], [p.lon for p in group], objective=Objective.LEAST_TOTAL
+    )
+    return {o.user_id for o in others}, meeting.place
 
 
 async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: MeetupIn) -> Meetup:
@@ -335,7 +366,12 @@ async def propose(db: AsyncSession, geocoding: Geocoding, user: User, data: Meet
         place_longitude=located.longitude,
         starts_at=data.starts_at,
         duration_minutes=data.duration_minutes,
-        participants=[MeetupParticipant(user_id=user.id, response=Response.ACCEPTED)]
+        mode=MeetupMode(data.mode),
+        participants=[
+            MeetupParticipant(
+                user_id=user.id, response=Response.ACCEPTED, attendance=AttendanceMode.IN_PERSON
+            )
+        ]
         + [MeetupParticipant(user_id=uid, is_request=uid in asked) for uid in sorted(invited)],
     )
     meetup.settle()
@@ -354,7 +390,7 @@ async def answer(db: AsyncSession, user: User, meetup_id: int, *, accept: bool) 
     mine.response = Response.ACCEPTED if accept else Response.DECLINED
     mine.is_request = False
     meetup.settle()
-    await db.flush()
+    await sync_session(db, meetup, utcnow())
     return meetup
 
 
@@ -370,5 +406,5 @@ async def reschedule(db: AsyncSession, user: User, meetup_id: int, starts_at: da
             Response.ACCEPTED if participant.user_id == user.id else Response.PENDING
         )
     meetup.settle()
-    await db.flush()
+    await sync_session(db, meetup, utcnow())
     return meetup

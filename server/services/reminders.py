@@ -64,6 +64,7 @@ class Reminders:
                 .join(MeetupParticipant)
                 .where(
                     Meetup.status == MeetupStatus.ACCEPTED,
+                    Meetup.session_id.is_(None),  # its session is reminded instead
                     Meetup.starts_at > now,
                     Meetup.starts_at <= now + PLAN_AHEAD,
                 )

@@ -9,6 +9,7 @@ from models.sessions import JOIN_EARLY, SessionKind, get_session_for
 from models.users import get_profile, users_by_ids
 from server.db import unit_of_work
 from server.params import int_param
+from server.services.meetup_sessions import venue_label
 from server.services.rooms import RoomRefused, admit
 from web.rendering import page_user, render
 
@@ -25,10 +26,14 @@ async def room_page(request: web.Request) -> web.Response:
             zone = (await get_profile(db, user.id)).timezone
         else:
             people = await users_by_ids(db, session.participant_ids)
+            venue = None
+            if request.query.get("device") == "room":  # the shared laptop at a meetup's place
+                venue = await venue_label(db, session.id, user.id)
             context = {
                 "session": session,
                 "people": people,
                 "people_names": {uid: u.name for uid, u in people.items()},
+                "venue": venue,
             }
             return await render(request, _template_for(session.kind), context)
     if known is None:  # not a participant, or no such session: say no more than that

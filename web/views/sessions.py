@@ -6,6 +6,7 @@ from aiohttp import web
 
 from models.base import utcnow
 from models.goals import feedback_of
+from models.meetups import meetup_of_session
 from models.sessions import JOIN_EARLY, get_session_for
 from models.users import get_profile, users_by_ids
 from server.calendar import add_to_calendar_links
@@ -27,6 +28,7 @@ async def session_page(request: web.Request) -> web.Response:
         people = await users_by_ids(db, session.participant_ids)
         viewer_zone = (await get_profile(db, user.id)).timezone
         check_in = await feedback_of(db, session.id, user.id)
+        meetup = await meetup_of_session(db, session.id)
     now = utcnow()
     return await render(
         request,
@@ -43,6 +45,7 @@ async def session_page(request: web.Request) -> web.Response:
             "calendar_links": add_to_calendar_links(session, site_of(request.app)),
             "check_in": check_in,
             "check_in_form": {},
+            "meetup": meetup,
         },
     )
 

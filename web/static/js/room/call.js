@@ -19,7 +19,7 @@ export class Call {
     this.links = new Map(); // peerId -> PeerLink
     this.people = new Map(); // peerId -> {peer_id, user_id, name, media}
     this.lastStats = new Map();
-    this.connection = new RoomConnection(sessionId, () => media.state);
+    this.connection = new RoomConnection(sessionId, () => media.state, media.device);
     this.statsTimer = null;
     this.listen();
   }

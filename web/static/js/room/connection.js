@@ -9,10 +9,11 @@ const FINAL_CLOSES = new Set([4001, 4003, 4010, 4011, 4012]);
 const CLIENT_PING_MS = 10000;
 
 export class RoomConnection extends EventTarget {
-  constructor(sessionId, mediaState) {
+  constructor(sessionId, mediaState, device = "") {
     super();
     this.sessionId = sessionId;
     this.mediaState = mediaState; // () => {mic, camera, screen}
+    this.device = device; // "room": the shared laptop at a meetup's place
     this.ws = null;
     this.ticket = null;
     this.peerId = null;
@@ -48,7 +49,8 @@ export class RoomConnection extends EventTarget {
     }
     const { ws_url: url, token } = this.ticket;
     this.ticket = null; // one use: a reconnect fetches a fresh one
-    const ws = new WebSocket(`${url}?token=${encodeURIComponent(token)}`);
+    const device = this.device ? `&device=${encodeURIComponent(this.device)}` : "";
+    const ws = new WebSocket(`${url}?token=${encodeURIComponent(token)}${device}`);
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify({ type: "join", media: this.mediaState() }));
     ws.onmessage = (event) => this.onMessage(event.data);

@@ -11,6 +11,7 @@ export class LocalMedia {
     this.micId = "";
     this.problem = ""; // a sentence for the user when something could not be had
     this.meter = null;
+    this.device = ""; // "room": one laptop for a table of people
   }
 
   get state() {
@@ -57,7 +58,11 @@ export class LocalMedia {
   }
 
   audioConstraint() {
-    return this.micId ? { deviceId: { exact: this.micId } } : true;
+    // A room device picks up a table and a loudspeaker: echo cancellation must be on.
+    const room = this.device === "room"
+      ? { echoCancellation: true, noiseSuppression: true, autoGainControl: true } : null;
+    if (this.micId) return { ...room, deviceId: { exact: this.micId } };
+    return room || true;
   }
 
   videoConstraint() {

@@ -18,6 +18,7 @@ const others = Object.entries(JSON.parse(root.dataset.people || "{}"))
   .filter(([userId]) => Number(userId) !== myUserId).map(([, name]) => name);
 const rejoinKey = `tandem:room:${sessionId}:in-call`;
 const media = new LocalMedia();
+media.device = root.dataset.device || "";
 const marks = { joinClicked: null, firstRemoteFrame: null };
 let call = null;
 
