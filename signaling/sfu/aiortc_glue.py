@@ -23,7 +23,15 @@ from typing import Any
 
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtcpRrPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    unpack_remb_fci,
+)
 
 from signaling.sfu.assembly import (
     AudioAssembler,
@@ -34,6 +42,7 @@ from signaling.sfu.assembly import (
     vp8_is_keyframe,
     vp8_starts_frame,
 )
+from signaling.sfu.vp8 import parse_vp8_descriptor
 
 # Private attributes, name-mangled by aiortc.
 _RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
@@ -142,10 +151,22 @@ class ReceiverTap:
             self._assembler = self._make_assembler(codec)
             self._mime_type = codec.mimeType
         data: bytes = getattr(packet, "_data", b"")  # depayloaded by the receiver
-        starts_frame = vp8_starts_frame(packet.payload) if codec.name == "VP8" else False
+        starts_frame, temporal_id, is_layer_sync = False, None, False
+        if codec.name == "VP8":
+            starts_frame = vp8_starts_frame(packet.payload)
+            if starts_frame:
+                with contextlib.suppress(ValueError):  # aiortc drops malformed ones anyway
+                    descriptor = parse_vp8_descriptor(packet.payload)
+                    temporal_id, is_layer_sync = descriptor.temporal_id, descriptor.is_layer_sync
         self._assembler.add(
             RtpInfo(
-                packet.sequence_number, packet.timestamp, bool(packet.marker), data, starts_frame
+                packet.sequence_number,
+                packet.timestamp,
+                bool(packet.marker),
+                data,
+                starts_frame,
+                temporal_id,
+                is_layer_sync,
             )
         )
 
@@ -191,6 +212,34 @@ def tap_receiver(
 def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
     """Call `callback` when the remote receiver sends a PLI or FIR for this sender's stream."""
     sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+def on_receiver_feedback(
+    sender: RTCRtpSender,
+    on_remb: Callable[[float], None],
+    on_report: Callable[[float, float], None],
+    *,
+    clock_rate: int = 90000,
+) -> None:
+    """Hear what the remote receiver says about this sender's stream: `on_remb(bit/s)` with its
+    share of a REMB, `on_report(fraction lost 0..1, jitter in seconds)` per receiver report.
+    aiortc still handles the packets itself afterwards."""
+    handle = sender._handle_rtcp_packet
+
+    async def observed(packet: AnyRtcpPacket) -> None:
+        ssrc = sender._ssrc
+        if isinstance(packet, (RtcpRrPacket, RtcpSrPacket)):
+            for report in packet.reports:
+                if report.ssrc == ssrc:
+                    on_report(report.fraction_lost / 256, report.jitter / clock_rate)
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            with contextlib.suppress(ValueError):
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+                if ssrc in ssrcs:
+                    on_remb(bitrate / len(ssrcs))
+        await handle(packet)
+
+    sender._handle_rtcp_packet = observed  # type: ignore[method-assign]
 
 
 def has_encoder(sender: RTCRtpSender) -> bool:

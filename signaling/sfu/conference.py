@@ -26,6 +26,7 @@ from signaling.sfu.aiortc_glue import (
     has_encoder,
     label_sender,
     on_keyframe_request,
+    on_receiver_feedback,
     set_receive_buffer,
     tap_receiver,
 )
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 Negotiate = Callable[[str, RTCSessionDescription], Awaitable[RTCSessionDescription]]
 """Send an offer to the participant with this id and return their answer."""
+LayerChanged = Callable[[str, str, int], None]
+"""(subscriber id, publisher id, temporal layer or -1 for paused) after an adaptation."""
 
 KINDS = ("audio", "video")
 SCREEN = "screen"
@@ -60,6 +63,8 @@ class SfuStats:
     frames_received: int
     frames_forwarded: int
     frames_dropped: int
+    frames_skipped: int  # left out for subscribers on a lower temporal layer or paused
+    layered_tracks: int  # published videos that arrive with temporal layers
     frames_held: int  # published frames not forwarded because the host muted the track
     frames_lost: int
     keyframe_requests: int
@@ -125,8 +130,10 @@ class Conference:
         keyframe_interval: float = 0.25,
         loss_timeout: float = 0.25,
         negotiation_timeout: float = 15.0,
+        on_layer_change: LayerChanged | None = None,
     ) -> None:
         self._negotiate_callback = negotiate
+        self._on_layer_change = on_layer_change
         self._negotiation_timeout = negotiation_timeout
         # max-bundle: one transport per participant from the start. aiortc's default (balanced)
         # leaves m-lines added by renegotiation on a transport that bundling then stops.
@@ -321,6 +328,8 @@ class Conference:
             frames_received=sum(p.forwarder.frames_received for p in publications),
             frames_forwarded=sum(s.track.frames_forwarded for s in slots),
             frames_dropped=sum(s.track.frames_dropped for s in slots),
+            frames_skipped=sum(s.track.frames_skipped for s in slots),
+            layered_tracks=sum(p.forwarder.is_layered for p in publications),
             frames_held=sum(p.forwarder.frames_held for p in publications),
             frames_lost=sum(p.tap.frames_lost for p in publications),
             keyframe_requests=sum(p.keyframes.requested for p in publications),
@@ -385,13 +394,36 @@ class Conference:
             transceiver = subscriber.pc.addTransceiver(track, direction="sendonly")
             self._prefer_codec(transceiver)
             on_keyframe_request(transceiver.sender, track.request_keyframe)
+            on_receiver_feedback(transceiver.sender, track.on_remb, track.on_receiver_report)
             slot = _Slot(transceiver, track)
+            track.on_layer_change = self._layer_listener(subscriber.id, slot)
             subscriber.slots.append(slot)
         slot.publisher_id = publisher_id
         slot.name = name
         slot.transceiver.direction = "sendonly"
         label_sender(slot.transceiver.sender, publisher_id, f"{publisher_id}-{name}")
         publication.forwarder.attach(slot.track)
+
+    def _layer_listener(self, subscriber_id: str, slot: _Slot) -> Callable[[int], None]:
+        def changed(layer: int) -> None:
+            logger.info(
+                "participant %s: video of %s at layer %d", subscriber_id, slot.publisher_id, layer
+            )
+            if self._on_layer_change is not None and slot.publisher_id is not None:
+                self._on_layer_change(subscriber_id, slot.publisher_id, layer)
+
+        return changed
+
+    def video_layer(self, subscriber_id: str) -> int | None:
+        """The lowest temporal layer this participant receives of anyone's video (-1: some
+        video is paused), None if they receive no video."""
+        participant = self._participants.get(subscriber_id)
+        layers = [
+            slot.track.layers.target
+            for slot in (participant.slots if participant else [])
+            if slot.track.kind == "video" and slot.track.source is not None
+        ]
+        return min(layers) if layers else None
 
     def _unsubscribe(
         self, subscriber: _Participant, publisher_id: str, name: str | None = None
