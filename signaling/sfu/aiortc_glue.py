@@ -6,8 +6,11 @@ request, or to send a PLI. What this module touches:
 - RTCRtpReceiver: `__jitter_buffer` (replaced, so frames reach the SFU and never a decoder),
   `__codecs`, `__decoder_queue`/`__decoder_thread` (to count frames that would be decoded),
   `__remote_bitrate_estimator` (load generators only), `_send_rtcp_pli()`, `_handle_rtp_packet()`
-  (loss tests only), and the depayloaded `RtpPacket._data` it hands to the jitter buffer;
-- RTCRtpSender: `_send_keyframe()` (where PLI/FIR land), `__encoder` (to prove none is open),
+  (loss tests only), `_send_rtcp()` (test receivers' REMB), and the depayloaded
+  `RtpPacket._data` it hands to the jitter buffer;
+- RTCRtpSender: `_send_keyframe()` (where PLI/FIR land), `_handle_rtcp_packet()` (to hear
+  REMB and receiver reports), `__encoder` (to prove none is open; test publishers replace it),
+  `_ssrc`,
   `_stream_id`/`_track_id` (the msid announced in offers);
 - aioice: `Connection._protocols[*].transport` (to size UDP receive buffers).
 
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
+from aiortc.codecs.vpx import Vp8Encoder, VpxPayloadDescriptor
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import (
     RTCP_PSFB_APP,
@@ -30,6 +34,7 @@ from aiortc.rtp import (
     RtcpRrPacket,
     RtcpSrPacket,
     RtpPacket,
+    pack_remb_fci,
     unpack_remb_fci,
 )
 
@@ -293,3 +298,56 @@ def intercept_rtp(receiver: RTCRtpReceiver, keep: Callable[[RtpPacket], bool]) -
             await handle(packet, arrival_time_ms)
 
     receiver._handle_rtp_packet = filtered  # type: ignore[method-assign]
+
+
+class _LayeredVp8Packer(Vp8Encoder):
+    """Packetizes already encoded VP8 frames with the descriptor fields of temporal layers."""
+
+    def __init__(self, pattern: list[int]) -> None:
+        super().__init__()
+        self._pattern = pattern
+        self._index = 0
+        self._tl0_pic_idx = 0
+
+    def pack(self, packet: Any) -> tuple[list[bytes], int]:
+        temporal_id = self._pattern[self._index % len(self._pattern)]
+        self._index += 1
+        if temporal_id == 0:
+            self._tl0_pic_idx = (self._tl0_pic_idx + 1) % 256
+        descriptor = VpxPayloadDescriptor(
+            partition_start=1,
+            partition_id=0,
+            picture_id=self.picture_id,
+            tl0picidx=self._tl0_pic_idx,
+            tid=(temporal_id, int(temporal_id == 1)),  # layer 1 references only layer 0
+        )
+        payloads, timestamp = super().pack(packet)  # for the timestamp and PictureID step
+        buffer = b"".join(p[_descriptor_size(p) :] for p in payloads)
+        out = []
+        for start in range(0, len(buffer), 1100):
+            out.append(bytes(descriptor) + buffer[start : start + 1100])
+            descriptor.partition_start = 0
+        return out, timestamp
+
+
+def _descriptor_size(payload: bytes) -> int:
+    return len(payload) - len(VpxPayloadDescriptor.parse(payload)[1])
+
+
+def send_temporal_layers(sender: RTCRtpSender, pattern: list[int]) -> None:
+    """Make a sender that forwards encoded VP8 (av.Packets) mark frame i as temporal layer
+    `pattern[i % len(pattern)]`, as a browser's L1T3 encoder does (test publishers only)."""
+    _require(sender, _SENDER_ENCODER)
+    setattr(sender, _SENDER_ENCODER, _LayeredVp8Packer(pattern))
+
+
+async def send_remb(receiver: RTCRtpReceiver, bitrate: int, media_ssrc: int) -> None:
+    """Send a REMB for one stream from this receiver, as a congested browser would (tests and
+    load generators; pair with `disable_bandwidth_estimation` so aiortc sends none of its own)."""
+    rtcp_ssrc = getattr(receiver, "_RTCRtpReceiver__rtcp_ssrc", None)
+    if rtcp_ssrc is None:
+        return
+    packet = RtcpPsfbPacket(
+        fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate, [media_ssrc])
+    )
+    await receiver._send_rtcp(packet)

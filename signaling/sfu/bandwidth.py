@@ -17,6 +17,8 @@ GROWTH = 1.08  # per report without loss
 CONGESTED = 0.9  # a REMB below this share of what we send means the link is full
 UP_MARGIN = 1.15  # a layer must fit this many times over before switching up to it
 UP_HOLD = 3.0  # seconds the estimate must stay above before switching up
+DOWN_HOLD = 1.0  # seconds a layer must stay too much before switching down
+SEVERE = 0.5  # an estimate below this share of what the layer needs switches down at once
 
 
 class SubscriberBandwidth:
@@ -56,25 +58,33 @@ class SubscriberBandwidth:
 
 
 class LayerChoice:
-    """The layer of one publisher a subscriber gets: down at once, up only after it held."""
+    """The layer of one publisher a subscriber gets: down after a short steady shortfall (at
+    once when it is severe), up only after the estimate held above the next layer for longer."""
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._up_since: float | None = None
+        self._down_since: float | None = None
 
     def choose(self, estimate: float, current: int, rates: LayerRates) -> int:
-        """The highest layer that fits `estimate`, at once going down, after UP_HOLD going up."""
+        """The layer to forward up to now (PAUSED: none)."""
         fitting = PAUSED
         for layer in range(TOP_LAYER + 1):
             if rates.up_to(layer) <= estimate:
                 fitting = layer
-        if fitting <= current:
+        now = self._clock()
+        if fitting < current:
             self._up_since = None
+            if self._down_since is None:
+                self._down_since = now
+            if estimate >= rates.up_to(current) * SEVERE and now - self._down_since < DOWN_HOLD:
+                return current
+            self._down_since = None
             return fitting
-        if rates.up_to(current + 1) * UP_MARGIN > estimate:
+        self._down_since = None
+        if fitting == current or rates.up_to(current + 1) * UP_MARGIN > estimate:
             self._up_since = None
             return current
-        now = self._clock()
         if self._up_since is None:
             self._up_since = now
             return current

@@ -251,7 +251,7 @@ class TrackForwarder:
         packet = av.Packet(frame.data)
         packet.pts = frame.timestamp - self._first_timestamp
         packet.time_base = Fraction(1, frame.clock_rate)
-        self.rates.add(frame.temporal_id, len(frame.data))
+        self.rates.add(frame.temporal_id, len(frame.data), frame.is_keyframe)
         self.is_layered = frame.temporal_id is not None
         is_anyone_waiting = False
         for track in self._subscribers:

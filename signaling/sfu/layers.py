@@ -28,7 +28,10 @@ class TemporalLayerFilter:
             return False
         if temporal_id is None:  # no temporal layers: all or nothing
             return True
-        if is_keyframe or self.target < self.current:
+        if is_keyframe:  # references nothing, and everything after references it
+            self.current = self.target
+            return True
+        if self.target < self.current:
             self.current = self.target
         elif self.current != PAUSED and self.current < temporal_id <= self.target and is_layer_sync:
             self.current = temporal_id
@@ -43,8 +46,11 @@ class LayerRates:
         self._clock = clock
         self._samples: deque[tuple[float, int, int]] = deque()  # (time, layer, bytes)
 
-    def add(self, temporal_id: int | None, size: int) -> None:
-        """Count one forwarded frame."""
+    def add(self, temporal_id: int | None, size: int, is_keyframe: bool = False) -> None:
+        """Count one forwarded frame. Keyframes are left out: they are rare bursts (and come
+        when a subscriber resumes), not what a layer costs from one second to the next."""
+        if is_keyframe:
+            return
         now = self._clock()
         self._samples.append((now, temporal_id or 0, size))
         while self._samples and now - self._samples[0][0] > self._window:
