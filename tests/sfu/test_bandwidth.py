@@ -38,6 +38,7 @@ def test_a_low_remb_takes_the_layer_down_and_pauses_below_the_base() -> None:
     clock.now += DOWN_HOLD
     assert choice.choose(bandwidth.estimate, 2, rates) == 1
     bandwidth.on_remb(350_000, rates.up_to(1))
+    assert choice.choose(bandwidth.estimate, 1, rates) == 1
     clock.now += DOWN_HOLD / 2
     assert choice.choose(bandwidth.estimate, 1, rates) == 1
     clock.now += DOWN_HOLD / 2
