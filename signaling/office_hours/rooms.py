@@ -42,6 +42,8 @@ OFFICE_HOURS_SERVER_MESSAGES = (
     "muted-by-host",
     "camera-stopped-by-host",
     "removed",
+    "video-layer",
+    "reception",
 )
 
 
@@ -73,6 +75,7 @@ class OfficeHoursRooms:
         registry.on_join(self._joined)
         registry.on_leave(self._left)
         self.sfu.attach(registry)
+        self.sfu.on_reception = self._reception
         self._route("lobby-admit", lobby.LobbyAdmit, lobby.admit, is_for_host=True)
         self._route("lobby-admit-all", lobby.LobbyAdmitAll, lobby.admit_all, is_for_host=True)
         self._route("lobby-decline", lobby.LobbyDecline, lobby.decline, is_for_host=True)
@@ -187,6 +190,13 @@ class OfficeHoursRooms:
     def _host_in(self, occurrence: Occurrence) -> Peer | None:
         room = self.registry.room(occurrence.session_id)
         return room.peer_of_user(occurrence.host_id) if room is not None else None
+
+    def _reception(self, room: Room, peer_id: str, reception: str) -> None:
+        """Tell the host who receives reduced or paused video, so they know who struggles."""
+        occurrence = self.occurrences.get(room.session_id)
+        host = self._host_in(occurrence) if occurrence is not None else None
+        if host is not None and host.peer_id != peer_id:
+            host.send({"type": "reception", "peer_id": peer_id, "video": reception})
 
     def _hold(self, room: Room, peer: Peer, track: str) -> None:
         """The host turned a track off: forward none of it; a screen share stops altogether."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +19,10 @@ from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.peer import Peer
 from signaling.rooms import Room, RoomRegistry
 from signaling.sfu import Conference, Negotiate, SfuStats
+from signaling.sfu.layers import PAUSED, TOP_LAYER
+
+ReceptionListener = Callable[[Room, str, str], None]
+"""(room, peer id, "full" | "reduced" | "paused"): how well a peer receives others' video."""
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ class _Member:
     room: Room
     peer: Peer
     answer: asyncio.Future[RTCSessionDescription] | None = None
+    reception: str = "full"
 
 
 class SfuBridge:
@@ -53,6 +58,7 @@ class SfuBridge:
         self._answer_timeout = answer_timeout
         self._members: dict[str, _Member] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.on_reception: ReceptionListener | None = None
 
     def attach(self, registry: RoomRegistry) -> None:
         registry.register_handler("sfu-answer", SfuAnswer, self._on_answer)
@@ -75,6 +81,7 @@ class SfuBridge:
                 self._negotiator(room.session_id),
                 ice_servers=self._ice_servers,
                 negotiation_timeout=self._answer_timeout + 5,
+                on_layer_change=self._layer_listener(room.session_id),
             )
             self.conferences[room.session_id] = conference
         member = _Member(room, peer)
@@ -131,6 +138,37 @@ class SfuBridge:
         self._members.clear()
         for conference in conferences:
             await conference.close()
+
+    # --- adaptation -------------------------------------------------------------------------------
+
+    def _layer_listener(self, session_id: int) -> Callable[[str, str, int], None]:
+        def changed(subscriber_id: str, publisher_id: str, layer: int) -> None:
+            member = self._members.get(subscriber_id)
+            conference = self.conferences.get(session_id)
+            if member is None or conference is None:
+                return
+            member.peer.send(
+                {
+                    "type": "video-layer",
+                    "peer_id": publisher_id,
+                    "layer": max(layer, 0),
+                    "paused": layer == PAUSED,
+                }
+            )
+            lowest = conference.video_layer(subscriber_id)
+            reception = (
+                "paused"
+                if lowest == PAUSED
+                else "reduced"
+                if lowest is not None and lowest < TOP_LAYER
+                else "full"
+            )
+            if reception != member.reception:
+                member.reception = reception
+                if self.on_reception is not None:
+                    self.on_reception(member.room, subscriber_id, reception)
+
+        return changed
 
     # --- negotiation ------------------------------------------------------------------------------
 

@@ -414,6 +414,17 @@ class Conference:
 
         return changed
 
+    def subscriber_track(
+        self, subscriber_id: str, publisher_id: str, name: str = "video"
+    ) -> SubscriberTrack | None:
+        """What `subscriber_id` gets of `publisher_id`'s `name` track (to inspect or pin its
+        layer with `set_layer`; the bandwidth estimate takes over again at its next report)."""
+        participant = self._participants.get(subscriber_id)
+        slots = participant.slots if participant is not None else []
+        return next(
+            (s.track for s in slots if s.publisher_id == publisher_id and s.name == name), None
+        )
+
     def video_layer(self, subscriber_id: str) -> int | None:
         """The lowest temporal layer this participant receives of anyone's video (-1: some
         video is paused), None if they receive no video."""

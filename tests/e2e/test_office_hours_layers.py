@@ -1,5 +1,6 @@
 """A browser publishes its camera with temporal layers (L1T3) in office hours; the server
-reads the layers and another browser decodes the video."""
+reads the layers and another browser decodes the video. When the server pauses a video to fit
+an attendee's link, their page says so, the host sees it, and the video comes back by itself."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, expect
 
 from server import keys
+from signaling.sfu.layers import PAUSED
 from tests.e2e.conftest import api_post, page_as, sign_up
 
 pytestmark = pytest.mark.browser
@@ -83,6 +85,29 @@ async def test_a_camera_with_temporal_layers_is_decoded_by_another_page(
     stats = live_server.app[keys.OFFICE_HOURS_ROOMS].sfu.stats(session_id)
     assert stats is not None and stats.layered_tracks == 2  # both cameras arrive layered
     assert stats.encoder_count == 0 and stats.frames_to_decoder == 0
+
+    # The guest's link gives out: the server pauses the host's video to the guest (as its
+    # bandwidth estimate would). The guest's page says so, the host sees who struggles, and
+    # the video comes back by itself once the guest's reports allow it.
+    host_id = await host_page.evaluate("() => window.tandemOfficeHours.peerId")
+    conference = live_server.app[keys.OFFICE_HOURS_ROOMS].sfu.conferences[session_id]
+    track = conference.subscriber_track(guest_id, host_id)
+    assert track is not None
+    track.set_layer(PAUSED)
+    host_tile = guest_page.locator(f'figure[data-peer-id="{host_id}"]').first
+    await expect(host_tile).to_contain_text("video paused to keep the sound clear")
+    guest_row = host_page.locator("#people li", has_text="Gil Guest")
+    await expect(guest_row).to_contain_text("weak link: video paused")
+    await expect(host_tile).not_to_contain_text("video paused", timeout=15_000)
+    await expect(guest_row).not_to_contain_text("video paused")
+    before = (await guest_page.evaluate("() => window.tandemOfficeHours.stats()"))[host_id]
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        now = (await guest_page.evaluate("() => window.tandemOfficeHours.stats()"))[host_id]
+        if now["framesDecoded"] > before["framesDecoded"] + 5:
+            break
+        assert time.monotonic() < deadline, (before, now)
+        await asyncio.sleep(0.5)
     assert not errors, errors
     for context in (host_ctx, guest_ctx):
         await context.close()
