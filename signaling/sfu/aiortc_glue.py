@@ -116,8 +116,10 @@ class ReceiverTap:
         on_frame: Callable[[EncodedFrame], None],
         on_keyframe_needed: Callable[[bool], None],
         loss_timeout: float,
+        on_audio_level: Callable[[int], None] | None = None,
     ) -> None:
         self._receiver = receiver
+        self._on_audio_level = on_audio_level
         self._kind = kind
         self._on_frame = on_frame
         self._on_keyframe_needed = on_keyframe_needed
@@ -156,6 +158,9 @@ class ReceiverTap:
             self._assembler = self._make_assembler(codec)
             self._mime_type = codec.mimeType
         data: bytes = getattr(packet, "_data", b"")  # depayloaded by the receiver
+        level = packet.extensions.audio_level  # (voice activity, -dBov) per RFC 6464
+        if self._on_audio_level is not None and level is not None:
+            self._on_audio_level(int(level[1]))
         starts_frame, temporal_id, is_layer_sync = False, None, False
         if codec.name == "VP8":
             starts_frame = vp8_starts_frame(packet.payload)
@@ -194,16 +199,19 @@ def tap_receiver(
     on_keyframe_needed: Callable[[bool], None],
     *,
     loss_timeout: float = 0.25,
+    on_audio_level: Callable[[int], None] | None = None,
 ) -> ReceiverTap:
     """Route a receiver's reassembled encoded frames to `on_frame` instead of its decoder.
 
     `on_keyframe_needed(is_retry)` is called when video lost a frame (False) and for each frame
     dropped while waiting for the keyframe (True).
 
+    `on_audio_level(level)` hears each audio packet's RFC 6464 level (0 loudest, 127 silence).
+
     Call it from the connection's "track" event, before the receiver starts, so that no
     decoder is ever created. The receiver keeps its NACKs, REMB and receiver reports.
     """
-    tap = ReceiverTap(receiver, kind, on_frame, on_keyframe_needed, loss_timeout)
+    tap = ReceiverTap(receiver, kind, on_frame, on_keyframe_needed, loss_timeout, on_audio_level)
     _require(receiver, _RECEIVER_JITTER_BUFFER)
     setattr(receiver, _RECEIVER_JITTER_BUFFER, _TapBuffer(tap))
     if _require(receiver, _RECEIVER_DECODER_THREAD) is None:

@@ -32,6 +32,7 @@ from signaling.sfu.aiortc_glue import (
 )
 from signaling.sfu.forwarder import SubscriberTrack, TrackForwarder
 from signaling.sfu.keyframes import KeyframeRequester
+from signaling.sfu.last_n import LastN
 
 logger = logging.getLogger(__name__)
 
@@ -131,9 +132,11 @@ class Conference:
         loss_timeout: float = 0.25,
         negotiation_timeout: float = 15.0,
         on_layer_change: LayerChanged | None = None,
+        last_n: int | None = None,
     ) -> None:
         self._negotiate_callback = negotiate
         self._on_layer_change = on_layer_change
+        self._last_n = LastN(last_n)  # whose camera each participant gets
         self._negotiation_timeout = negotiation_timeout
         # max-bundle: one transport per participant from the start. aiortc's default (balanced)
         # leaves m-lines added by renegotiation on a transport that bundling then stops.
@@ -170,6 +173,7 @@ class Conference:
             self._prefer_codec(transceiver)
         participant = _Participant(participant_id, pc, publish)
         self._participants[participant_id] = participant
+        self._last_n.arrive(participant_id)
         if participant_id in self._sharing_on_arrival:  # in the first offer already
             self._sharing_on_arrival.discard(participant_id)
             participant.is_sharing_screen = True
@@ -189,6 +193,7 @@ class Conference:
             if other is not participant:
                 for name, publication in other.shared_publications().items():
                     self._subscribe(participant, other.id, name, publication)
+        self._apply_last_n()
         try:
             await self.renegotiate(participant_id)
         except BaseException:
@@ -292,6 +297,7 @@ class Conference:
         if participant is None:
             return
         logger.info("participant %s: leaving", participant_id)
+        self._last_n.leave(participant_id)
         for publication in participant.publications.values():
             publication.forwarder.close()
             publication.keyframes.close()
@@ -302,6 +308,7 @@ class Conference:
             if slot.track.source is not None:
                 slot.track.source.detach(slot.track)
             slot.track.stop()
+        self._apply_last_n()
         task = participant.negotiation
         if task is not None and not task.done() and task is not asyncio.current_task():
             task.cancel()
@@ -366,6 +373,7 @@ class Conference:
             forwarder.push,
             on_keyframe_needed,
             loss_timeout=self._loss_timeout,
+            on_audio_level=self._listener(participant.id) if kind == "audio" else None,
         )
         forwarder.set_keyframe_requests(keyframes.request, keyframes.request_again)
         publication = _Publication(forwarder, tap, keyframes)
@@ -380,6 +388,7 @@ class Conference:
             if other is not participant:
                 self._subscribe(other, participant.id, name, publication)
                 self._renegotiate_soon(other)
+        self._apply_last_n()
 
     def _subscribe(
         self, subscriber: _Participant, publisher_id: str, name: str, publication: _Publication
@@ -424,6 +433,29 @@ class Conference:
         return next(
             (s.track for s in slots if s.publisher_id == publisher_id and s.name == name), None
         )
+
+    def pin(self, participant_id: str, is_pinned: bool = True) -> None:
+        """Always forward this participant's camera to everyone (the host, a spotlight)."""
+        if is_pinned:
+            self._last_n.pinned.add(participant_id)
+        else:
+            self._last_n.pinned.discard(participant_id)
+        self._apply_last_n()
+
+    def _listener(self, participant_id: str) -> Callable[[int], None]:
+        def heard(level: int) -> None:
+            if self._last_n.hear(participant_id, level):
+                self._apply_last_n()
+
+        return heard
+
+    def _apply_last_n(self) -> None:
+        """Forward each participant only the cameras last-N lets them see; stop the rest."""
+        for subscriber in self._participants.values():
+            for slot in subscriber.slots:
+                if slot.name == "video" and slot.publisher_id is not None:
+                    visible = self._last_n.is_visible(subscriber.id, slot.publisher_id)
+                    slot.track.set_hidden(not visible)
 
     def video_layer(self, subscriber_id: str) -> int | None:
         """The lowest temporal layer this participant receives of anyone's video (-1: some

@@ -43,6 +43,7 @@ class SubscriberTrack(MediaStreamTrack):
         self.frames_dropped = 0
         self.frames_skipped = 0  # left out to fit the subscriber's bandwidth (whole layers)
         self.overflows = 0
+        self.is_hidden = False  # last-N: this camera is not among what the subscriber sees
         self.layers = TemporalLayerFilter()
         self.bandwidth = SubscriberBandwidth()
         self._layer_choice = LayerChoice()
@@ -97,6 +98,18 @@ class SubscriberTrack(MediaStreamTrack):
         if self.on_layer_change is not None:
             self.on_layer_change(layer)
 
+    def set_hidden(self, is_hidden: bool) -> None:
+        """Stop forwarding a camera the subscriber does not show (last-N), or start again from a
+        keyframe, asked for now."""
+        if is_hidden == self.is_hidden or self.kind != "video":
+            return
+        self.is_hidden = is_hidden
+        if is_hidden:
+            self.drop_queued()
+        else:
+            self.await_keyframe()
+            self.request_keyframe()
+
     def push(
         self,
         packet: av.Packet,
@@ -106,6 +119,9 @@ class SubscriberTrack(MediaStreamTrack):
     ) -> None:
         """Queue a frame; called by the forwarder, never blocks."""
         if self.readyState != "live":
+            return
+        if self.is_hidden:
+            self.frames_skipped += 1
             return
         if self.kind == "video" and not self.layers.admit(temporal_id, is_layer_sync, is_keyframe):
             self.frames_skipped += 1

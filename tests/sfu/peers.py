@@ -18,9 +18,14 @@ from aiortc import (
     VideoStreamTrack,
 )
 from aiortc.mediastreams import MediaStreamError
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 
-from signaling.sfu.aiortc_glue import on_keyframe_request, send_temporal_layers
+from signaling.sfu.aiortc_glue import (
+    ReceiverTap,
+    on_keyframe_request,
+    send_temporal_layers,
+    tap_receiver,
+)
 from tests.sfu.layered_vp8 import PATTERN, layered_encoder, picture
 
 
@@ -78,11 +83,35 @@ class LayeredVideoTrack(VideoStreamTrack):
         return packet
 
 
+class ToneTrack(AudioStreamTrack):
+    """Silence until `is_talking`, then a loud tone: a participant who starts to speak."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.is_talking = False
+
+    async def recv(self) -> AudioFrame:
+        frame = await super().recv()
+        assert isinstance(frame, AudioFrame)
+        if self.is_talking:
+            samples = np.arange(frame.samples, dtype=np.float64)
+            tone = (8000 * np.sin(samples * 2 * np.pi * 440 / frame.sample_rate)).astype(np.int16)
+            frame.planes[0].update(tone.tobytes())
+        return frame
+
+
 class Client:
     """One participant's browser stand-in: answers the server's offers, counts received frames."""
 
     def __init__(
-        self, name: str, *, publishes: bool = False, reads: bool = True, layered: bool = False
+        self,
+        name: str,
+        *,
+        publishes: bool = False,
+        reads: bool = True,
+        layered: bool = False,
+        decodes: bool = True,
+        video_size: tuple[int, int] = (320, 240),
     ) -> None:
         self.name = name
         self.pc = new_peer_connection()
@@ -91,8 +120,10 @@ class Client:
         self.layered = LayeredVideoTrack() if publishes and layered else None
         self.video: MediaStreamTrack | None = None
         if publishes:
-            self.video = self.layered or MovingVideoTrack()
-        self.audio = AudioStreamTrack() if publishes else None
+            self.video = self.layered or MovingVideoTrack(*video_size)
+        self.tone = ToneTrack() if publishes else None
+        self.audio: MediaStreamTrack | None = self.tone
+        self.decodes = decodes
         self.received: dict[str, list[float]] = {"audio": [], "video": []}
         self.frames_by_mid: dict[str, int] = {}
         self.tracks: list[MediaStreamTrack] = []
@@ -105,6 +136,23 @@ class Client:
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         self.tracks.append(track)
+        if not self.decodes:  # count what arrives without paying for decoding it
+            transceiver = next(t for t in self.pc.getTransceivers() if t.receiver.track is track)
+            kind = track.kind
+
+            def on_frame(frame: object) -> None:
+                self.received[kind].append(time.monotonic())
+                mid = str(transceiver.mid)
+                self.frames_by_mid[mid] = self.frames_by_mid.get(mid, 0) + 1
+
+            taps: list[ReceiverTap] = []
+
+            def on_keyframe_needed(is_retry: bool) -> None:
+                if not is_retry:  # a lost frame: ask the server, as a decoder would
+                    self._readers.append(asyncio.create_task(taps[0].send_pli()))
+
+            taps.append(tap_receiver(transceiver.receiver, kind, on_frame, on_keyframe_needed))
+            return
         if self.reads:
             self._readers.append(asyncio.get_running_loop().create_task(self._read(track)))
 
