@@ -41,6 +41,9 @@ class Settings:
     nominatim_domain: str | None = None
     nominatim_scheme: str = "https"
     login_session_days: int = 14
+    # Office hours: cameras each participant receives besides the host's, the spotlighted
+    # person's and screen shares (the most recent speakers); 0 means no limit.
+    office_hours_last_n: int = 6
     max_body_bytes: int = 64 * 1024
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -103,6 +106,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         allowed_origins=origins,
         nominatim_domain=env.get("TANDEM_NOMINATIM_DOMAIN") or None,
         nominatim_scheme=env.get("TANDEM_NOMINATIM_SCHEME") or "https",
+        office_hours_last_n=_int(env, "TANDEM_OFFICE_HOURS_LAST_N", 6),
     )
 
 

@@ -86,7 +86,7 @@ class OfficeHoursRooms:
         stop_camera = moderation.switcher("video", self._hold)
         self._route("stop-camera", moderation.StopCamera, stop_camera, is_for_host=True)
         registry.register_handler("media", m.Media, self._media, replace=True)
-        self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
+        self._route("spotlight", moderation.Spotlight, self._spotlight, is_for_host=True)
         remove = moderation.remover(lambda room, peer, why: registry.leave(room, peer, reason=why))
         self._route("remove", moderation.Remove, remove, is_for_host=True)
 
@@ -191,6 +191,17 @@ class OfficeHoursRooms:
         room = self.registry.room(occurrence.session_id)
         return room.peer_of_user(occurrence.host_id) if room is not None else None
 
+    async def _spotlight(
+        self, occurrence: Occurrence, room: Room, host: Peer, msg: moderation.Spotlight
+    ) -> None:
+        """Spotlight someone; their camera then reaches everyone whatever last-N says."""
+        previous = occurrence.spotlight
+        await moderation.spotlight(occurrence, room, host, msg)
+        if previous is not None and previous != occurrence.spotlight:
+            self.sfu.pin(room, previous, False)
+        if occurrence.spotlight is not None:
+            self.sfu.pin(room, occurrence.spotlight)
+
     def _reception(self, room: Room, peer_id: str, reception: str) -> None:
         """Tell the host who receives reduced or paused video, so they know who struggles."""
         occurrence = self.occurrences.get(room.session_id)
@@ -239,6 +250,8 @@ class OfficeHoursRooms:
         if has_hand_up:
             room.broadcast(occurrence.hands_message(room), exclude=peer)
         self.sfu.join(room, peer)
+        if occurrence.is_host(peer) or occurrence.spotlight == peer.peer_id:
+            self.sfu.pin(room, peer.peer_id)
         if peer.media.screen:  # back while sharing: the first offer has the screen's m-line
             self.sfu.set_screen_sharing(room, peer, True)
 

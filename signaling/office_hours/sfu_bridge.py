@@ -51,9 +51,14 @@ class SfuBridge:
     """The conferences of every live office-hours room, and their `sfu-*` messages."""
 
     def __init__(
-        self, ice_servers: list[RTCIceServer] | None = None, *, answer_timeout: float = 10.0
+        self,
+        ice_servers: list[RTCIceServer] | None = None,
+        *,
+        answer_timeout: float = 10.0,
+        last_n: int | None = None,
     ) -> None:
         self.conferences: dict[int, Conference] = {}
+        self._last_n = last_n
         self._ice_servers = ice_servers or []
         self._answer_timeout = answer_timeout
         self._members: dict[str, _Member] = {}
@@ -82,11 +87,18 @@ class SfuBridge:
                 ice_servers=self._ice_servers,
                 negotiation_timeout=self._answer_timeout + 5,
                 on_layer_change=self._layer_listener(room.session_id),
+                last_n=self._last_n,
             )
             self.conferences[room.session_id] = conference
         member = _Member(room, peer)
         self._members[peer.peer_id] = member
         self._spawn(self._connect(conference, member))
+
+    def pin(self, room: Room, peer_id: str, is_pinned: bool = True) -> None:
+        """Forward this peer's camera to everyone whatever last-N says (host, spotlight)."""
+        conference = self.conferences.get(room.session_id)
+        if conference is not None:
+            conference.pin(peer_id, is_pinned)
 
     def hold(self, room: Room, peer: Peer, track: str) -> None:
         """Stop forwarding `peer`'s "audio", "video" or "screen" to the room (the host muted it)."""
