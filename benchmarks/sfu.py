@@ -8,6 +8,12 @@ frames, so the load generator fits next to the server on a small machine.
 
     python benchmarks/sfu.py                       # N = 1, 8, 32, 64; MediaRelay N = 1, 4, 8
     python benchmarks/sfu.py --subscribers 1,8 --relay 1 --seconds 5
+    python benchmarks/sfu.py --subscribers 32 --relay "" --mixed 8   # plus a mixed room
+
+The mixed case: the publisher sends temporal layers (VP8 L1T3, as browsers do), and the first
+`--mixed` subscribers report a receive estimate (REMB) of 300 kbit/s, so the server gives them
+a lower frame rate; each group's fps, longest freeze and the server's keyframe requests are
+reported, with CPU per stream beside the unconstrained case of the same run.
 """
 
 import argparse
@@ -37,6 +43,7 @@ from aiortc import (  # noqa: E402
     RTCBundlePolicy,
     RTCConfiguration,
     RTCPeerConnection,
+    RTCRtpReceiver,
     RTCSessionDescription,
 )
 from aiortc.contrib.media import MediaRelay  # noqa: E402
@@ -48,12 +55,16 @@ from signaling.sfu.aiortc_glue import (  # noqa: E402
     ReceiverTap,
     disable_bandwidth_estimation,
     on_keyframe_request,
+    send_remb,
+    send_temporal_layers,
     set_receive_buffer,
     tap_receiver,
 )
 from signaling.sfu.assembly import EncodedFrame  # noqa: E402
 
 SUBSCRIBERS_PER_PROCESS = 32
+CONSTRAINED_BITRATE = 300_000
+TEMPORAL_PATTERN = [0, 2, 1, 2]  # L1T3: 7.5 / 15 / 30 fps
 
 
 def peer_connection() -> RTCPeerConnection:
@@ -109,7 +120,9 @@ async def _serve(mode: str, port: int) -> None:
         )
         return RTCSessionDescription(sdp=await answers[participant_id], type="answer")
 
-    room: Conference | RelayRoom = Conference(negotiate) if mode == "sfu" else RelayRoom(negotiate)
+    room: Conference | RelayRoom = (
+        RelayRoom(negotiate) if mode == "relay" else Conference(negotiate)
+    )
     tasks: set[asyncio.Task[None]] = set()
 
     async def join(participant_id: str, ws: web.WebSocketResponse) -> None:
@@ -165,8 +178,9 @@ def noisy_frames(width: int = 640, height: int = 480, count: int = 60) -> list[V
     return frames
 
 
-def vp8_encoder(bitrate: int) -> av.VideoCodecContext:
-    """libvpx set up as aiortc's Vp8Encoder does (realtime, CBR)."""
+def vp8_encoder(bitrate: int, *, layered: bool = False) -> av.VideoCodecContext:
+    """libvpx set up as aiortc's Vp8Encoder does (realtime, CBR); `layered`: three temporal
+    layers with a quarter, half and all of the bitrate, error resilient, as browsers send L1T3."""
     codec = av.CodecContext.create("libvpx", "w")
     codec.width, codec.height, codec.pix_fmt = 640, 480, "yuv420p"
     codec.bit_rate, codec.gop_size, codec.qmin, codec.qmax = bitrate, 3000, 2, 56
@@ -177,6 +191,13 @@ def vp8_encoder(bitrate: int) -> av.VideoCodecContext:
         "minrate": rate, "maxrate": rate, "noise-sensitivity": "4", "overshoot-pct": "15",
         "partitions": "0", "static-thresh": "1", "undershoot-pct": "100",
     }  # fmt: skip
+    if layered:
+        kbps = bitrate // 1000
+        codec.options |= {
+            "error-resilient": "default",
+            "ts-parameters": f"ts_number_layers=3:ts_target_bitrate={kbps // 4},{kbps // 2},{kbps}"
+            ":ts_rate_decimator=4,2,1:ts_periodicity=4:ts_layer_id=0,2,1,2:ts_layering_mode=3",
+        }
     return codec
 
 
@@ -189,10 +210,10 @@ class PreEncodedVideoTrack(MediaStreamTrack):
 
     kind = "video"
 
-    def __init__(self, bitrate: int = 1_000_000) -> None:
+    def __init__(self, bitrate: int = 1_000_000, *, layered: bool = False) -> None:
         super().__init__()
         frames = noisy_frames()
-        encoder = vp8_encoder(bitrate)
+        encoder = vp8_encoder(bitrate, layered=layered)
         encoded: list[bytes] = []
         for index, frame in enumerate(frames * 2):  # the second loop's deltas wrap smoothly
             frame.pts = index
@@ -266,12 +287,12 @@ async def connected(url: str) -> tuple[SignalingClient, asyncio.Task[None]]:
     return client, task
 
 
-def publish(url: str) -> None:
-    asyncio.run(_publish(url))
+def publish(url: str, layered: bool) -> None:
+    asyncio.run(_publish(url, layered))
 
 
-async def _publish(url: str) -> None:
-    track = PreEncodedVideoTrack()
+async def _publish(url: str, layered: bool) -> None:
+    track = PreEncodedVideoTrack(layered=layered)
     client, task = await connected(url)
     client.tracks["publisher"] = track
     pc = peer_connection()
@@ -279,6 +300,8 @@ async def _publish(url: str) -> None:
     for sender in pc.getSenders():
         if sender.track is track:
             on_keyframe_request(sender, track.request_keyframe)
+            if layered:
+                send_temporal_layers(sender, TEMPORAL_PATTERN)
     await task
 
 
@@ -286,13 +309,34 @@ async def _publish(url: str) -> None:
 class Counter:
     frames: int = 0
     bytes: int = 0
+    last: float = 0.0
+    longest_gap: float = 0.0  # seconds between two frames, since the last reset
+
+    def count(self, size: int) -> None:
+        now = time.monotonic()
+        if self.last:
+            self.longest_gap = max(self.longest_gap, now - self.last)
+        self.frames, self.bytes, self.last = self.frames + 1, self.bytes + size, now
 
 
-def subscribe(url: str, names: Sequence[str], decode_first: bool, conn: Connection) -> None:
-    asyncio.run(_subscribe(url, names, decode_first, conn))
+def subscribe(
+    url: str, names: Sequence[str], decode_first: bool, constrained: int, conn: Connection
+) -> None:
+    asyncio.run(_subscribe(url, names, decode_first, constrained, conn))
 
 
-async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: Connection) -> None:
+async def report_remb(receiver: RTCRtpReceiver) -> None:
+    """A constrained subscriber: its receive estimate says 300 kbit/s, twice a second."""
+    while True:
+        sources = receiver.getSynchronizationSources()
+        if sources:
+            await send_remb(receiver, CONSTRAINED_BITRATE, sources[0].source)
+        await asyncio.sleep(0.5)
+
+
+async def _subscribe(
+    url: str, names: Sequence[str], decode_first: bool, constrained: int, conn: Connection
+) -> None:
     client, _ = await connected(url)
     counters = {name: Counter() for name in names}
     background: set[asyncio.Task[None]] = set()
@@ -304,11 +348,10 @@ async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: C
             with contextlib.suppress(MediaStreamError):  # the track ends when we close
                 while True:
                     await track.recv()  # decoded
-                    counter.frames += 1
+                    counter.count(0)
 
         def on_frame(frame: EncodedFrame) -> None:
-            counter.frames += 1
-            counter.bytes += len(frame.data)
+            counter.count(len(frame.data))
 
         def on_track(track: MediaStreamTrack) -> None:
             if decode:
@@ -323,6 +366,8 @@ async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: C
 
             taps.append(tap_receiver(transceiver.receiver, "video", on_frame, on_keyframe_needed))
             disable_bandwidth_estimation(transceiver.receiver)  # load generator: save its CPU
+            if names.index(name) >= len(names) - constrained:
+                background.add(asyncio.create_task(report_remb(transceiver.receiver)))
 
         pc.on("track", on_track)
 
@@ -336,9 +381,11 @@ async def _subscribe(url: str, names: Sequence[str], decode_first: bool, conn: C
     t0, t1 = await asyncio.get_running_loop().run_in_executor(None, conn.recv)
     await asyncio.sleep(max(0.0, t0 - time.time()))
     before = [(c.frames, c.bytes) for c in counters.values()]
+    for counter in counters.values():
+        counter.longest_gap = 0.0
     await asyncio.sleep(max(0.0, t1 - time.time()))
-    after = [(c.frames, c.bytes) for c in counters.values()]
-    conn.send([(a[0] - b[0], a[1] - b[1]) for a, b in zip(after, before, strict=True)])
+    after = [(c.frames, c.bytes, c.longest_gap) for c in counters.values()]
+    conn.send([(a[0] - b[0], a[1] - b[1], a[2]) for a, b in zip(after, before, strict=True)])
     for pc in client.pcs.values():
         await pc.close()
 
@@ -379,13 +426,15 @@ class Result:
     system_share: float  # part of the server's CPU spent in the kernel (UDP over loopback)
     source_fps: float | None  # frames/s the server got from the publisher (SFU only)
     dropped: int  # frames the server dropped for slow subscribers (queue overflow, keyframe wait)
+    plis: int = 0  # keyframe requests the server sent the publisher during the window
+    groups: list[str] = dataclasses.field(default_factory=list)  # per-group fps and freezes
 
     @property
     def per_stream(self) -> float:
         return self.cores / self.subscribers
 
     def row(self) -> str:
-        label = "sfu" if self.mode == "sfu" else "MediaRelay"
+        label = {"sfu": "sfu", "mixed": "sfu mixed"}.get(self.mode, "MediaRelay")
         source = "-" if self.source_fps is None else f"{self.source_fps:.1f}"
         return (
             f"{label:>10} {self.subscribers:>4} {self.cores:>7.3f} {self.per_stream:>12.4f}"
@@ -395,7 +444,7 @@ class Result:
         )
 
 
-def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
+def run_case(mode: str, count: int, warmup: float, seconds: float, constrained: int = 0) -> Result:
     ctx = multiprocessing.get_context("spawn")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -412,7 +461,7 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
                 raise RuntimeError("server did not start")
             time.sleep(0.2)
         url = f"ws://127.0.0.1:{port}/ws"
-        publisher = ctx.Process(target=publish, args=(url,), daemon=True)
+        publisher = ctx.Process(target=publish, args=(url, mode == "mixed"), daemon=True)
         publisher.start()
         children.append(publisher)
         deadline = time.time() + 60
@@ -425,7 +474,9 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         for start in range(0, count, SUBSCRIBERS_PER_PROCESS):
             parent, child = ctx.Pipe()
             chunk = names[start : start + SUBSCRIBERS_PER_PROCESS]
-            process = ctx.Process(target=subscribe, args=(url, chunk, start == 0, child))
+            last_chunk = start + SUBSCRIBERS_PER_PROCESS >= count
+            args = (url, chunk, start == 0, constrained if last_chunk else 0, child)
+            process = ctx.Process(target=subscribe, args=args)
             process.daemon = True
             process.start()
             children.append(process)
@@ -453,19 +504,30 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         for process in reversed(children):
             process.terminate()
             process.join(10)
-    fps = [frames / seconds for frames, _ in counts]
-    mbps = max(b for _, b in counts) * 8 / seconds / 1e6
+    fps = [frames / seconds for frames, _, _ in counts]
+    mbps = max(b for _, b, _ in counts) * 8 / seconds / 1e6
     encoders = int(stats1["encoder_count"])  # type: ignore[call-overload]
     source_fps = (
         (stats1["frames_received"] - stats0["frames_received"]) / seconds  # type: ignore[operator]
-        if mode == "sfu"
+        if mode != "relay"
         else None
     )
     dropped = stats1.get("frames_dropped", 0) - stats0.get("frames_dropped", 0)  # type: ignore[operator]
     lost = stats1.get("frames_lost", 0) - stats0.get("frames_lost", 0)  # type: ignore[operator]
     if lost:
         print(f"  ({mode} N={count}: {lost} frames from the publisher lost for good)", flush=True)
-    delivered = max(1, sum(frames for frames, _ in counts))
+    delivered = max(1, sum(frames for frames, _, _ in counts))
+    groups = []
+    split = len(counts) - constrained
+    for label, group in (("unconstrained", counts[:split]), ("constrained", counts[split:])):
+        if group:
+            rates = [frames / seconds for frames, _, _ in group]
+            mean = sum(rates) / len(rates)
+            groups.append(
+                f"{label} x{len(group)}: fps min {min(rates):.1f} mean {mean:.1f},"
+                f" longest freeze {max(gap for _, _, gap in group) * 1000:.0f} ms"
+            )
+    plis = stats1.get("plis_sent", 0) - stats0.get("plis_sent", 0)  # type: ignore[operator]
     return Result(
         mode,
         count,
@@ -480,6 +542,8 @@ def run_case(mode: str, count: int, warmup: float, seconds: float) -> Result:
         (sys1 - sys0) / max(cpu1 - cpu0, 1e-9),
         source_fps,
         dropped,
+        plis,
+        groups,
     )
 
 
@@ -493,6 +557,9 @@ def main() -> None:
     parser.add_argument("--relay", type=numbers, default=[1, 4, 8], help="MediaRelay N list")
     parser.add_argument("--seconds", type=float, default=10.0, help="measurement window")
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument(
+        "--mixed", type=int, default=8, help="constrained subscribers in the mixed case (0: none)"
+    )
     args = parser.parse_args()
 
     print(
@@ -501,12 +568,24 @@ def main() -> None:
         f" {'load':>5} {'sys':>5} {'in fps':>6} {'dropped':>7}",
         flush=True,
     )
-    results: dict[str, list[Result]] = {"sfu": [], "relay": []}
+    results: dict[str, list[Result]] = {"sfu": [], "relay": [], "mixed": []}
     for mode, counts in (("sfu", args.subscribers), ("relay", args.relay)):
         for count in counts:
             result = run_case(mode, count, args.warmup, args.seconds)
             results[mode].append(result)
             print(result.row(), flush=True)
+    if args.mixed and args.subscribers:
+        count = args.subscribers[-1]
+        mixed = run_case("mixed", count, args.warmup, args.seconds, constrained=args.mixed)
+        results["mixed"].append(mixed)
+        print(mixed.row(), flush=True)
+        for result in (results["sfu"][-1], mixed):
+            print(
+                f"  {result.mode} N={count}: "
+                + "; ".join(result.groups)
+                + f"; keyframe requests to the publisher {result.plis}",
+                flush=True,
+            )
     # Cores per stream only compare at equal frame rates; CPU per delivered frame compares
     # a design that keeps 30 fps with one that collapses.
     summary = []
@@ -525,6 +604,12 @@ def main() -> None:
         if results["sfu"]:
             text += f" ({relay.us_per_frame / results['sfu'][-1].us_per_frame:.0f}x per frame)"
         summary.append(text)
+    if results["mixed"]:
+        mixed, plain = results["mixed"][-1], results["sfu"][-1]
+        summary.append(
+            f"mixed N={mixed.subscribers} ({args.mixed} at 300 kbit/s): {'; '.join(mixed.groups)},"
+            f" {mixed.per_stream:.4f} cores/stream against {plain.per_stream:.4f} unconstrained"
+        )
     print("; ".join(summary))
 
 

@@ -45,6 +45,9 @@ class Settings:
     login_session_days: int = 14
     # A mentorship request nobody answered in this many hours expires.
     request_expiry_hours: int = 72
+    # Office hours: cameras each participant receives besides the host's, the spotlighted
+    # person's and screen shares (the most recent speakers); 0 means no limit.
+    office_hours_last_n: int = 6
     max_body_bytes: int = 64 * 1024
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client.
     trusted_proxies: tuple[str, ...] = ()
@@ -156,6 +159,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         request_expiry_hours=max(1, _int(env, "TANDEM_REQUEST_EXPIRY_HOURS", 72)),
         db_connect_timeout=_seconds(env, "TANDEM_DB_CONNECT_TIMEOUT", 3.0),
         db_statement_timeout=_seconds(env, "TANDEM_DB_STATEMENT_TIMEOUT", 5.0),
+        office_hours_last_n=_int(env, "TANDEM_OFFICE_HOURS_LAST_N", 6),
     )
 
 

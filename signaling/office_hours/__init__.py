@@ -70,7 +70,8 @@ class DatabaseOccurrences:
 
 def setup_office_hours(app: web.Application) -> OfficeHoursRooms:
     """Office-hours rooms on the app's room registry (call after `setup_signaling`)."""
-    sfu = SfuBridge(_server_ice_servers(app[keys.SETTINGS]))
+    settings = app[keys.SETTINGS]
+    sfu = SfuBridge(_server_ice_servers(settings), last_n=settings.office_hours_last_n or None)
     rooms = OfficeHoursRooms(app[keys.ROOMS], DatabaseOccurrences(app), sfu)
     rooms.attach()
     app[keys.OFFICE_HOURS_ROOMS] = rooms

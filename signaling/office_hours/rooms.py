@@ -42,6 +42,8 @@ OFFICE_HOURS_SERVER_MESSAGES = (
     "muted-by-host",
     "camera-stopped-by-host",
     "removed",
+    "video-layer",
+    "reception",
 )
 
 
@@ -83,6 +85,7 @@ class OfficeHoursRooms:
         registry.register_handler("offer", m.Offer, self._peer_to_peer, replace=True)
         registry.register_handler("answer", m.Answer, self._peer_to_peer, replace=True)
         registry.register_handler("candidate", m.Candidate, self._peer_to_peer, replace=True)
+        self.sfu.on_reception = self._reception
         self._route("lobby-admit", lobby.LobbyAdmit, lobby.admit, is_for_host=True)
         self._route("lobby-admit-all", lobby.LobbyAdmitAll, lobby.admit_all, is_for_host=True)
         self._route("lobby-decline", lobby.LobbyDecline, lobby.decline, is_for_host=True)
@@ -93,7 +96,7 @@ class OfficeHoursRooms:
         stop_camera = moderation.switcher("video", self._hold)
         self._route("stop-camera", moderation.StopCamera, stop_camera, is_for_host=True)
         registry.register_handler("media", m.Media, self._media, replace=True)
-        self._route("spotlight", moderation.Spotlight, moderation.spotlight, is_for_host=True)
+        self._route("spotlight", moderation.Spotlight, self._spotlight, is_for_host=True)
         remove = moderation.remover(lambda room, peer, why: registry.leave(room, peer, reason=why))
         self._route("remove", moderation.Remove, remove, is_for_host=True)
 
@@ -198,6 +201,24 @@ class OfficeHoursRooms:
         room = self.registry.room(occurrence.session_id)
         return room.peer_of_user(occurrence.host_id) if room is not None else None
 
+    async def _spotlight(
+        self, occurrence: Occurrence, room: Room, host: Peer, msg: moderation.Spotlight
+    ) -> None:
+        """Spotlight someone; their camera then reaches everyone whatever last-N says."""
+        previous = occurrence.spotlight
+        await moderation.spotlight(occurrence, room, host, msg)
+        if previous is not None and previous != occurrence.spotlight:
+            self.sfu.pin(room, previous, False)
+        if occurrence.spotlight is not None:
+            self.sfu.pin(room, occurrence.spotlight)
+
+    def _reception(self, room: Room, peer_id: str, reception: str) -> None:
+        """Tell the host who receives reduced or paused video, so they know who struggles."""
+        occurrence = self.occurrences.get(room.session_id)
+        host = self._host_in(occurrence) if occurrence is not None else None
+        if host is not None and host.peer_id != peer_id:
+            host.send({"type": "reception", "peer_id": peer_id, "video": reception})
+
     def _hold(self, room: Room, peer: Peer, track: str) -> None:
         """The host turned a track off: forward none of it; a screen share stops altogether."""
         self.sfu.hold(room, peer, track)
@@ -250,6 +271,8 @@ class OfficeHoursRooms:
         if has_hand_up:
             room.broadcast(occurrence.hands_message(room), exclude=peer)
         self.sfu.join(room, peer)
+        if occurrence.is_host(peer) or occurrence.spotlight == peer.peer_id:
+            self.sfu.pin(room, peer.peer_id)
         if peer.media.screen:  # back while sharing: the first offer has the screen's m-line
             self.sfu.set_screen_sharing(room, peer, True)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,6 +19,10 @@ from signaling.office_hours.close_codes import OfficeHoursCloseCode
 from signaling.peer import Peer
 from signaling.rooms import Room
 from signaling.sfu import Conference, Negotiate, SfuStats
+from signaling.sfu.layers import PAUSED, TOP_LAYER
+
+ReceptionListener = Callable[[Room, str, str], None]
+"""(room, peer id, "full" | "reduced" | "paused"): how well a peer receives others' video."""
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +44,26 @@ class _Member:
     room: Room
     peer: Peer
     answer: asyncio.Future[RTCSessionDescription] | None = None
+    reception: str = "full"
 
 
 class SfuBridge:
     """The conferences of every live office-hours room, and their `sfu-*` messages."""
 
     def __init__(
-        self, ice_servers: list[RTCIceServer] | None = None, *, answer_timeout: float = 10.0
+        self,
+        ice_servers: list[RTCIceServer] | None = None,
+        *,
+        answer_timeout: float = 10.0,
+        last_n: int | None = None,
     ) -> None:
         self.conferences: dict[int, Conference] = {}
+        self._last_n = last_n
         self._ice_servers = ice_servers or []
         self._answer_timeout = answer_timeout
         self._members: dict[str, _Member] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.on_reception: ReceptionListener | None = None
 
     def stats(self, session_id: int) -> SfuStats | None:
         """The SFU counters of a live room (None when nobody is in it)."""
@@ -71,11 +82,19 @@ class SfuBridge:
                 self._negotiator(room.session_id),
                 ice_servers=self._ice_servers,
                 negotiation_timeout=self._answer_timeout + 5,
+                on_layer_change=self._layer_listener(room.session_id),
+                last_n=self._last_n,
             )
             self.conferences[room.session_id] = conference
         member = _Member(room, peer)
         self._members[peer.peer_id] = member
         self._spawn(self._connect(conference, member))
+
+    def pin(self, room: Room, peer_id: str, is_pinned: bool = True) -> None:
+        """Forward this peer's camera to everyone whatever last-N says (host, spotlight)."""
+        conference = self.conferences.get(room.session_id)
+        if conference is not None:
+            conference.pin(peer_id, is_pinned)
 
     def hold(self, room: Room, peer: Peer, track: str) -> None:
         """Stop forwarding `peer`'s "audio", "video" or "screen" to the room (the host muted it)."""
@@ -127,6 +146,37 @@ class SfuBridge:
         self._members.clear()
         for conference in conferences:
             await conference.close()
+
+    # --- adaptation -------------------------------------------------------------------------------
+
+    def _layer_listener(self, session_id: int) -> Callable[[str, str, int], None]:
+        def changed(subscriber_id: str, publisher_id: str, layer: int) -> None:
+            member = self._members.get(subscriber_id)
+            conference = self.conferences.get(session_id)
+            if member is None or conference is None:
+                return
+            member.peer.send(
+                {
+                    "type": "video-layer",
+                    "peer_id": publisher_id,
+                    "layer": max(layer, 0),
+                    "paused": layer == PAUSED,
+                }
+            )
+            lowest = conference.video_layer(subscriber_id)
+            reception = (
+                "paused"
+                if lowest == PAUSED
+                else "reduced"
+                if lowest is not None and lowest < TOP_LAYER
+                else "full"
+            )
+            if reception != member.reception:
+                member.reception = reception
+                if self.on_reception is not None:
+                    self.on_reception(member.room, subscriber_id, reception)
+
+        return changed
 
     # --- negotiation ------------------------------------------------------------------------------
 

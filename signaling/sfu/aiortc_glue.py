@@ -6,8 +6,11 @@ request, or to send a PLI. What this module touches:
 - RTCRtpReceiver: `__jitter_buffer` (replaced, so frames reach the SFU and never a decoder),
   `__codecs`, `__decoder_queue`/`__decoder_thread` (to count frames that would be decoded),
   `__remote_bitrate_estimator` (load generators only), `_send_rtcp_pli()`, `_handle_rtp_packet()`
-  (loss tests only), and the depayloaded `RtpPacket._data` it hands to the jitter buffer;
-- RTCRtpSender: `_send_keyframe()` (where PLI/FIR land), `__encoder` (to prove none is open),
+  (loss tests only), `_send_rtcp()` (test receivers' REMB), and the depayloaded
+  `RtpPacket._data` it hands to the jitter buffer;
+- RTCRtpSender: `_send_keyframe()` (where PLI/FIR land), `_handle_rtcp_packet()` (to hear
+  REMB and receiver reports), `__encoder` (to prove none is open; test publishers replace it),
+  `_ssrc`,
   `_stream_id`/`_track_id` (the msid announced in offers);
 - aioice: `Connection._protocols[*].transport` (to size UDP receive buffers).
 
@@ -23,8 +26,18 @@ from importlib.metadata import version
 from typing import Any
 
 from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
+from aiortc.codecs.vpx import Vp8Encoder, VpxPayloadDescriptor
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtcpRrPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 
 from signaling.sfu.assembly import (
     AudioAssembler,
@@ -35,6 +48,7 @@ from signaling.sfu.assembly import (
     vp8_is_keyframe,
     vp8_starts_frame,
 )
+from signaling.sfu.vp8 import parse_vp8_descriptor
 
 # Private attributes, name-mangled by aiortc.
 _RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
@@ -118,8 +132,10 @@ class ReceiverTap:
         on_frame: Callable[[EncodedFrame], None],
         on_keyframe_needed: Callable[[bool], None],
         loss_timeout: float,
+        on_audio_level: Callable[[int], None] | None = None,
     ) -> None:
         self._receiver = receiver
+        self._on_audio_level = on_audio_level
         self._kind = kind
         self._on_frame = on_frame
         self._on_keyframe_needed = on_keyframe_needed
@@ -158,10 +174,25 @@ class ReceiverTap:
             self._assembler = self._make_assembler(codec)
             self._mime_type = codec.mimeType
         data: bytes = getattr(packet, "_data", b"")  # depayloaded by the receiver
-        starts_frame = vp8_starts_frame(packet.payload) if codec.name == "VP8" else False
+        level = packet.extensions.audio_level  # (voice activity, -dBov) per RFC 6464
+        if self._on_audio_level is not None and level is not None:
+            self._on_audio_level(int(level[1]))
+        starts_frame, temporal_id, is_layer_sync = False, None, False
+        if codec.name == "VP8":
+            starts_frame = vp8_starts_frame(packet.payload)
+            if starts_frame:
+                with contextlib.suppress(ValueError):  # aiortc drops malformed ones anyway
+                    descriptor = parse_vp8_descriptor(packet.payload)
+                    temporal_id, is_layer_sync = descriptor.temporal_id, descriptor.is_layer_sync
         self._assembler.add(
             RtpInfo(
-                packet.sequence_number, packet.timestamp, bool(packet.marker), data, starts_frame
+                packet.sequence_number,
+                packet.timestamp,
+                bool(packet.marker),
+                data,
+                starts_frame,
+                temporal_id,
+                is_layer_sync,
             )
         )
 
@@ -184,16 +215,19 @@ def tap_receiver(
     on_keyframe_needed: Callable[[bool], None],
     *,
     loss_timeout: float = 0.25,
+    on_audio_level: Callable[[int], None] | None = None,
 ) -> ReceiverTap:
     """Route a receiver's reassembled encoded frames to `on_frame` instead of its decoder.
 
     `on_keyframe_needed(is_retry)` is called when video lost a frame (False) and for each frame
     dropped while waiting for the keyframe (True).
 
+    `on_audio_level(level)` hears each audio packet's RFC 6464 level (0 loudest, 127 silence).
+
     Call it from the connection's "track" event, before the receiver starts, so that no
     decoder is ever created. The receiver keeps its NACKs, REMB and receiver reports.
     """
-    tap = ReceiverTap(receiver, kind, on_frame, on_keyframe_needed, loss_timeout)
+    tap = ReceiverTap(receiver, kind, on_frame, on_keyframe_needed, loss_timeout, on_audio_level)
     _require(receiver, _RECEIVER_JITTER_BUFFER)
     setattr(receiver, _RECEIVER_JITTER_BUFFER, _TapBuffer(tap))
     if _require(receiver, _RECEIVER_DECODER_THREAD) is None:
@@ -207,6 +241,34 @@ def tap_receiver(
 def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
     """Call `callback` when the remote receiver sends a PLI or FIR for this sender's stream."""
     sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+def on_receiver_feedback(
+    sender: RTCRtpSender,
+    on_remb: Callable[[float], None],
+    on_report: Callable[[float, float], None],
+    *,
+    clock_rate: int = 90000,
+) -> None:
+    """Hear what the remote receiver says about this sender's stream: `on_remb(bit/s)` with its
+    share of a REMB, `on_report(fraction lost 0..1, jitter in seconds)` per receiver report.
+    aiortc still handles the packets itself afterwards."""
+    handle = sender._handle_rtcp_packet
+
+    async def observed(packet: AnyRtcpPacket) -> None:
+        ssrc = sender._ssrc
+        if isinstance(packet, (RtcpRrPacket, RtcpSrPacket)):
+            for report in packet.reports:
+                if report.ssrc == ssrc:
+                    on_report(report.fraction_lost / 256, report.jitter / clock_rate)
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            with contextlib.suppress(ValueError):
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+                if ssrc in ssrcs:
+                    on_remb(bitrate / len(ssrcs))
+        await handle(packet)
+
+    sender._handle_rtcp_packet = observed  # type: ignore[method-assign]
 
 
 def has_encoder(sender: RTCRtpSender) -> bool:
@@ -260,3 +322,56 @@ def intercept_rtp(receiver: RTCRtpReceiver, keep: Callable[[RtpPacket], bool]) -
             await handle(packet, arrival_time_ms)
 
     receiver._handle_rtp_packet = filtered  # type: ignore[method-assign]
+
+
+class _LayeredVp8Packer(Vp8Encoder):
+    """Packetizes already encoded VP8 frames with the descriptor fields of temporal layers."""
+
+    def __init__(self, pattern: list[int]) -> None:
+        super().__init__()
+        self._pattern = pattern
+        self._index = 0
+        self._tl0_pic_idx = 0
+
+    def pack(self, packet: Any) -> tuple[list[bytes], int]:
+        temporal_id = self._pattern[self._index % len(self._pattern)]
+        self._index += 1
+        if temporal_id == 0:
+            self._tl0_pic_idx = (self._tl0_pic_idx + 1) % 256
+        descriptor = VpxPayloadDescriptor(
+            partition_start=1,
+            partition_id=0,
+            picture_id=self.picture_id,
+            tl0picidx=self._tl0_pic_idx,
+            tid=(temporal_id, int(temporal_id == 1)),  # layer 1 references only layer 0
+        )
+        payloads, timestamp = super().pack(packet)  # for the timestamp and PictureID step
+        buffer = b"".join(p[_descriptor_size(p) :] for p in payloads)
+        out = []
+        for start in range(0, len(buffer), 1100):
+            out.append(bytes(descriptor) + buffer[start : start + 1100])
+            descriptor.partition_start = 0
+        return out, timestamp
+
+
+def _descriptor_size(payload: bytes) -> int:
+    return len(payload) - len(VpxPayloadDescriptor.parse(payload)[1])
+
+
+def send_temporal_layers(sender: RTCRtpSender, pattern: list[int]) -> None:
+    """Make a sender that forwards encoded VP8 (av.Packets) mark frame i as temporal layer
+    `pattern[i % len(pattern)]`, as a browser's L1T3 encoder does (test publishers only)."""
+    _require(sender, _SENDER_ENCODER)
+    setattr(sender, _SENDER_ENCODER, _LayeredVp8Packer(pattern))
+
+
+async def send_remb(receiver: RTCRtpReceiver, bitrate: int, media_ssrc: int) -> None:
+    """Send a REMB for one stream from this receiver, as a congested browser would (tests and
+    load generators; pair with `disable_bandwidth_estimation` so aiortc sends none of its own)."""
+    rtcp_ssrc = getattr(receiver, "_RTCRtpReceiver__rtcp_ssrc", None)
+    if rtcp_ssrc is None:
+        return
+    packet = RtcpPsfbPacket(
+        fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0, fci=pack_remb_fci(bitrate, [media_ssrc])
+    )
+    await receiver._send_rtcp(packet)

@@ -19,6 +19,8 @@ class RtpInfo(NamedTuple):
     marker: bool
     data: bytes  # payload with the codec's payload descriptor removed
     starts_frame: bool  # the codec says this packet opens a frame
+    temporal_id: int | None = None  # VP8 temporal layer, if the publisher uses layers
+    is_layer_sync: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,8 @@ class EncodedFrame:
     timestamp: int  # RTP timestamp, unwrapped (keeps growing past 2**32)
     clock_rate: int
     is_keyframe: bool
+    temporal_id: int | None = None  # VP8 temporal layer (0 is the base), None without layers
+    is_layer_sync: bool = False  # references only layer 0: a subscriber may switch up here
 
 
 FrameSink = Callable[[EncodedFrame], None]
@@ -198,7 +202,14 @@ class VideoAssembler:
             self._on_keyframe_needed(True)
             return True
         self.is_awaiting_keyframe = False
-        frame = EncodedFrame(data, self._ts(first.timestamp), self._clock_rate, is_keyframe)
+        frame = EncodedFrame(
+            data,
+            self._ts(first.timestamp),
+            self._clock_rate,
+            is_keyframe,
+            first.temporal_id,
+            first.is_layer_sync,
+        )
         self._on_frame(frame)
         return True
 

@@ -26,16 +26,20 @@ from signaling.sfu.aiortc_glue import (
     has_encoder,
     label_sender,
     on_keyframe_request,
+    on_receiver_feedback,
     set_receive_buffer,
     tap_receiver,
 )
 from signaling.sfu.forwarder import SubscriberTrack, TrackForwarder
 from signaling.sfu.keyframes import KeyframeRequester
+from signaling.sfu.last_n import LastN
 
 logger = logging.getLogger(__name__)
 
 Negotiate = Callable[[str, RTCSessionDescription], Awaitable[RTCSessionDescription]]
 """Send an offer to the participant with this id and return their answer."""
+LayerChanged = Callable[[str, str, int], None]
+"""(subscriber id, publisher id, temporal layer or -1 for paused) after an adaptation."""
 
 KINDS = ("audio", "video")
 SCREEN = "screen"
@@ -60,6 +64,8 @@ class SfuStats:
     frames_received: int
     frames_forwarded: int
     frames_dropped: int
+    frames_skipped: int  # left out for subscribers on a lower temporal layer or paused
+    layered_tracks: int  # published videos that arrive with temporal layers
     frames_held: int  # published frames not forwarded because the host muted the track
     frames_lost: int
     keyframe_requests: int
@@ -125,8 +131,12 @@ class Conference:
         keyframe_interval: float = 0.25,
         loss_timeout: float = 0.25,
         negotiation_timeout: float = 15.0,
+        on_layer_change: LayerChanged | None = None,
+        last_n: int | None = None,
     ) -> None:
         self._negotiate_callback = negotiate
+        self._on_layer_change = on_layer_change
+        self._last_n = LastN(last_n)  # whose camera each participant gets
         self._negotiation_timeout = negotiation_timeout
         # max-bundle: one transport per participant from the start. aiortc's default (balanced)
         # leaves m-lines added by renegotiation on a transport that bundling then stops.
@@ -163,6 +173,7 @@ class Conference:
             self._prefer_codec(transceiver)
         participant = _Participant(participant_id, pc, publish)
         self._participants[participant_id] = participant
+        self._last_n.arrive(participant_id)
         if participant_id in self._sharing_on_arrival:  # in the first offer already
             self._sharing_on_arrival.discard(participant_id)
             participant.is_sharing_screen = True
@@ -182,6 +193,7 @@ class Conference:
             if other is not participant:
                 for name, publication in other.shared_publications().items():
                     self._subscribe(participant, other.id, name, publication)
+        self._apply_last_n()
         try:
             await self.renegotiate(participant_id)
         except BaseException:
@@ -285,6 +297,7 @@ class Conference:
         if participant is None:
             return
         logger.info("participant %s: leaving", participant_id)
+        self._last_n.leave(participant_id)
         for publication in participant.publications.values():
             publication.forwarder.close()
             publication.keyframes.close()
@@ -295,6 +308,7 @@ class Conference:
             if slot.track.source is not None:
                 slot.track.source.detach(slot.track)
             slot.track.stop()
+        self._apply_last_n()
         task = participant.negotiation
         if task is not None and not task.done() and task is not asyncio.current_task():
             task.cancel()
@@ -321,6 +335,8 @@ class Conference:
             frames_received=sum(p.forwarder.frames_received for p in publications),
             frames_forwarded=sum(s.track.frames_forwarded for s in slots),
             frames_dropped=sum(s.track.frames_dropped for s in slots),
+            frames_skipped=sum(s.track.frames_skipped for s in slots),
+            layered_tracks=sum(p.forwarder.is_layered for p in publications),
             frames_held=sum(p.forwarder.frames_held for p in publications),
             frames_lost=sum(p.tap.frames_lost for p in publications),
             keyframe_requests=sum(p.keyframes.requested for p in publications),
@@ -357,6 +373,7 @@ class Conference:
             forwarder.push,
             on_keyframe_needed,
             loss_timeout=self._loss_timeout,
+            on_audio_level=self._listener(participant.id) if kind == "audio" else None,
         )
         forwarder.set_keyframe_requests(keyframes.request, keyframes.request_again)
         publication = _Publication(forwarder, tap, keyframes)
@@ -371,6 +388,7 @@ class Conference:
             if other is not participant:
                 self._subscribe(other, participant.id, name, publication)
                 self._renegotiate_soon(other)
+        self._apply_last_n()
 
     def _subscribe(
         self, subscriber: _Participant, publisher_id: str, name: str, publication: _Publication
@@ -385,13 +403,70 @@ class Conference:
             transceiver = subscriber.pc.addTransceiver(track, direction="sendonly")
             self._prefer_codec(transceiver)
             on_keyframe_request(transceiver.sender, track.request_keyframe)
+            on_receiver_feedback(transceiver.sender, track.on_remb, track.on_receiver_report)
             slot = _Slot(transceiver, track)
+            track.on_layer_change = self._layer_listener(subscriber.id, slot)
             subscriber.slots.append(slot)
         slot.publisher_id = publisher_id
         slot.name = name
         slot.transceiver.direction = "sendonly"
         label_sender(slot.transceiver.sender, publisher_id, f"{publisher_id}-{name}")
         publication.forwarder.attach(slot.track)
+
+    def _layer_listener(self, subscriber_id: str, slot: _Slot) -> Callable[[int], None]:
+        def changed(layer: int) -> None:
+            logger.info(
+                "participant %s: video of %s at layer %d", subscriber_id, slot.publisher_id, layer
+            )
+            if self._on_layer_change is not None and slot.publisher_id is not None:
+                self._on_layer_change(subscriber_id, slot.publisher_id, layer)
+
+        return changed
+
+    def subscriber_track(
+        self, subscriber_id: str, publisher_id: str, name: str = "video"
+    ) -> SubscriberTrack | None:
+        """What `subscriber_id` gets of `publisher_id`'s `name` track (to inspect or pin its
+        layer with `set_layer`; the bandwidth estimate takes over again at its next report)."""
+        participant = self._participants.get(subscriber_id)
+        slots = participant.slots if participant is not None else []
+        return next(
+            (s.track for s in slots if s.publisher_id == publisher_id and s.name == name), None
+        )
+
+    def pin(self, participant_id: str, is_pinned: bool = True) -> None:
+        """Always forward this participant's camera to everyone (the host, a spotlight)."""
+        if is_pinned:
+            self._last_n.pinned.add(participant_id)
+        else:
+            self._last_n.pinned.discard(participant_id)
+        self._apply_last_n()
+
+    def _listener(self, participant_id: str) -> Callable[[int], None]:
+        def heard(level: int) -> None:
+            if self._last_n.hear(participant_id, level):
+                self._apply_last_n()
+
+        return heard
+
+    def _apply_last_n(self) -> None:
+        """Forward each participant only the cameras last-N lets them see; stop the rest."""
+        for subscriber in self._participants.values():
+            for slot in subscriber.slots:
+                if slot.name == "video" and slot.publisher_id is not None:
+                    visible = self._last_n.is_visible(subscriber.id, slot.publisher_id)
+                    slot.track.set_hidden(not visible)
+
+    def video_layer(self, subscriber_id: str) -> int | None:
+        """The lowest temporal layer this participant receives of anyone's video (-1: some
+        video is paused), None if they receive no video."""
+        participant = self._participants.get(subscriber_id)
+        layers = [
+            slot.track.layers.target
+            for slot in (participant.slots if participant else [])
+            if slot.track.kind == "video" and slot.track.source is not None
+        ]
+        return min(layers) if layers else None
 
     def _unsubscribe(
         self, subscriber: _Participant, publisher_id: str, name: str | None = None

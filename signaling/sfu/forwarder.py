@@ -10,6 +10,8 @@ import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from signaling.sfu.assembly import EncodedFrame
+from signaling.sfu.bandwidth import LayerChoice, SubscriberBandwidth
+from signaling.sfu.layers import PAUSED, LayerRates, TemporalLayerFilter
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,13 @@ class SubscriberTrack(MediaStreamTrack):
         self._is_rebasing = False
         self.frames_forwarded = 0
         self.frames_dropped = 0
+        self.frames_skipped = 0  # left out to fit the subscriber's bandwidth (whole layers)
         self.overflows = 0
+        self.is_hidden = False  # last-N: this camera is not among what the subscriber sees
+        self.layers = TemporalLayerFilter()
+        self.bandwidth = SubscriberBandwidth()
+        self._layer_choice = LayerChoice()
+        self.on_layer_change: Callable[[int], None] | None = None
 
     @property
     def queued(self) -> int:
@@ -53,9 +61,70 @@ class SubscriberTrack(MediaStreamTrack):
         self.is_awaiting_keyframe = self.kind == "video"
         self._is_rebasing = self._last_pts is not None
 
-    def push(self, packet: av.Packet, is_keyframe: bool) -> None:
+    def on_remb(self, bitrate: float) -> None:
+        """The subscriber's receive estimate for this stream (its share of a REMB)."""
+        self.bandwidth.on_remb(bitrate, self._sending())
+        self._adapt()
+
+    def on_receiver_report(self, fraction_lost: float, jitter: float) -> None:
+        """A receiver report for this stream: share of packets lost, jitter in seconds."""
+        self.bandwidth.on_receiver_report(fraction_lost, jitter, self._sending())
+        self._adapt()
+
+    def _sending(self) -> float:
+        """Bits per second this subscriber gets from its source now."""
+        source = self.source
+        return source.rates.up_to(self.layers.current) if source is not None else 0.0
+
+    def _adapt(self) -> None:
+        if self.kind != "video" or self.source is None:
+            return
+        layer = self._layer_choice.choose(
+            self.bandwidth.estimate, self.layers.target, self.source.rates
+        )
+        self.set_layer(layer)
+
+    def set_layer(self, layer: int) -> None:
+        """Forward the publisher's temporal layers up to `layer` (PAUSED: no video at all)."""
+        previous = self.layers.target
+        if layer == previous:
+            return
+        self.layers.target = layer
+        if layer == PAUSED:
+            self.drop_queued()
+        elif previous == PAUSED:
+            self.await_keyframe()  # the frames skipped while paused are gone for good
+            self.request_keyframe()
+        if self.on_layer_change is not None:
+            self.on_layer_change(layer)
+
+    def set_hidden(self, is_hidden: bool) -> None:
+        """Stop forwarding a camera the subscriber does not show (last-N), or start again from a
+        keyframe, asked for now."""
+        if is_hidden == self.is_hidden or self.kind != "video":
+            return
+        self.is_hidden = is_hidden
+        if is_hidden:
+            self.drop_queued()
+        else:
+            self.await_keyframe()
+            self.request_keyframe()
+
+    def push(
+        self,
+        packet: av.Packet,
+        is_keyframe: bool,
+        temporal_id: int | None = None,
+        is_layer_sync: bool = False,
+    ) -> None:
         """Queue a frame; called by the forwarder, never blocks."""
         if self.readyState != "live":
+            return
+        if self.is_hidden:
+            self.frames_skipped += 1
+            return
+        if self.kind == "video" and not self.layers.admit(temporal_id, is_layer_sync, is_keyframe):
+            self.frames_skipped += 1
             return
         if self.is_awaiting_keyframe:
             if not is_keyframe:
@@ -133,6 +202,8 @@ class TrackForwarder:
         self._first_timestamp: int | None = None
         self.frames_received = 0
         self.frames_held = 0
+        self.rates = LayerRates()  # what each temporal layer costs, for subscribers' choices
+        self.is_layered = False  # the publisher sends temporal layers
         self.is_held = False
         self._is_closed = False
 
@@ -196,9 +267,11 @@ class TrackForwarder:
         packet = av.Packet(frame.data)
         packet.pts = frame.timestamp - self._first_timestamp
         packet.time_base = Fraction(1, frame.clock_rate)
+        self.rates.add(frame.temporal_id, len(frame.data), frame.is_keyframe)
+        self.is_layered = frame.temporal_id is not None
         is_anyone_waiting = False
         for track in self._subscribers:
-            track.push(packet, frame.is_keyframe)
+            track.push(packet, frame.is_keyframe, frame.temporal_id, frame.is_layer_sync)
             is_anyone_waiting = is_anyone_waiting or track.is_awaiting_keyframe
         if is_anyone_waiting and self._retry_keyframe is not None:
             self._retry_keyframe()

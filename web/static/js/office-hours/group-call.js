@@ -39,6 +39,14 @@ export class GroupCall {
     return this.connection.peerId;
   }
 
+  /** Merge server-reported state into a person and redraw. */
+  update(peerId, fields) {
+    const person = this.people.get(peerId);
+    if (!person) return;
+    Object.assign(person, fields);
+    this.view.render();
+  }
+
   get hostPeerId() {
     for (const person of this.people.values()) if (person.user_id === this.hostUserId) return person.peer_id;
     return null;
@@ -74,6 +82,8 @@ export class GroupCall {
       this.hands = m.queue;
       this.view.render();
     });
+    on("video-layer", (m) => this.update(m.peer_id, { videoPaused: m.paused, videoLayer: m.layer }));
+    on("reception", (m) => this.update(m.peer_id, { reception: m.video }));
     on("spotlight", (m) => {
       this.spotlight = m.peer_id;
       this.view.render();

@@ -21,6 +21,13 @@ export function mediaText(state) {
   return parts.join(" · ");
 }
 
+/** For the host: how well this attendee receives others' video (their link is weak). */
+export function receptionText(reception) {
+  if (reception === "reduced") return "weak link: reduced video";
+  if (reception === "paused") return "weak link: video paused";
+  return "";
+}
+
 function actionButton(label, action, peerId, text) {
   const button = document.createElement("button");
   button.type = "button";
@@ -64,7 +71,8 @@ export function renderPeople(call, media, speaker) {
     state.className = "state";
     const position = handPosition(call, person.peer_id);
     if (position) state.append(icon("hand"));
-    state.append([position ? `hand raised (${position})` : "", mediaText(isSelf ? media.state : person.media)]
+    state.append([position ? `hand raised (${position})` : "", mediaText(isSelf ? media.state : person.media),
+      call.isHost && !isSelf ? receptionText(person.reception) : ""]
       .filter(Boolean).join(" · "));
     item.append(name, state);
     if (call.isHost && !isSelf) item.append(hostControls(call, person));

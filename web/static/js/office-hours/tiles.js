@@ -10,6 +10,8 @@ import { handPosition, mediaText } from "./people.js";
 const $ = (id) => document.getElementById(id);
 const screenKey = (peerId) => `${peerId}:screen`;
 
+export const PAUSED_TEXT = "video paused to keep the sound clear";
+
 export class Tiles {
   /** @param {import("../room/local-media.js").LocalMedia} media  shown on our own tile */
   constructor(media) {
@@ -72,11 +74,14 @@ export class Tiles {
     if (position) notes.push(`hand raised (${position})`);
     const state = isSelf ? this.media.state : person.media;
     if (mediaText(state)) notes.push(mediaText(state));
+    // The server paused this video to fit our connection; it resumes by itself.
+    const isPaused = !isSelf && Boolean(person.videoPaused);
+    if (isPaused) notes.push(PAUSED_TEXT);
     extra.textContent = notes.join(" · ");
     tile.caption.replaceChildren(name, extra);
     tile.video.setAttribute("aria-label", isSelf ? "You" : `Video of ${person.name}`);
     tile.figure.classList.toggle("hand", Boolean(position));
-    tile.figure.classList.toggle("camera-off", Boolean(state && !state.camera));
+    tile.figure.classList.toggle("camera-off", Boolean(state && !state.camera) || isPaused);
     tile.figure.querySelector(".initials").textContent = initialsOf(person.name);
   }
 
@@ -162,6 +167,7 @@ export class Tiles {
       hasVideo: tile.stream.getVideoTracks().length > 0,
       showsOwnCamera: Boolean(this.media.cameraTrack) && tile.stream.getVideoTracks().includes(this.media.cameraTrack),
       isSpeaking: tile.figure.classList.contains("speaking"),
+      caption: tile.caption.textContent,
     }));
   }
 }
