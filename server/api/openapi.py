@@ -28,7 +28,11 @@ _ERROR_SCHEMA = {
 
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 # Media types of the few routes that answer something other than JSON, by path suffix.
-_NOT_JSON = {".ics": "text/calendar", "export.md": "text/markdown"}
+_NOT_JSON = {
+    ".ics": "text/calendar",
+    "export.md": "text/markdown",
+    "/stream": "text/event-stream",
+}
 
 
 def _responses(op: Operation) -> dict[str, Any]:
@@ -36,7 +40,9 @@ def _responses(op: Operation) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success"}
     if op.status != 204:
         media = next((m for end, m in _NOT_JSON.items() if op.path.endswith(end)), None)
-        schema = {"type": "string"} if media else {"type": "object"}
+        # A stream's schema describes each server-sent event; other non-JSON bodies are text.
+        textual = media is not None and media != "text/event-stream"
+        schema = {"type": "string"} if textual else {"type": "object"}
         success["content"] = {media or "application/json": {"schema": schema}}
     return {
         str(op.status): success,

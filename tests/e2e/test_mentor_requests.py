@@ -17,7 +17,7 @@ async def test_each_mentor_card_has_a_request_button(
     context, page = await page_as(browser, live_server, mentee)
     await page.goto("/mentors")
     card = page.locator("li.card", has_text="Kim")
-    await card.get_by_role("button", name="Request mentorship from Kim").click()
+    await card.get_by_role("button", name="Request mentorship: ask Kim to mentor you").click()
     await expect(page.get_by_text("Your request was sent")).to_be_visible()
     await page.goto("/mentors")
     await expect(card.get_by_text("Request sent")).to_be_visible()
